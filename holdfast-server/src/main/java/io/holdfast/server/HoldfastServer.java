@@ -1,0 +1,198 @@
+package io.holdfast.server;
+
+import io.holdfast.server.config.HoldfastConfig;
+import io.holdfast.server.config.ListenAddress;
+import io.holdfast.server.hold.GripHoldHandoff;
+import io.holdfast.server.listen.ClientChannelInitializer;
+import io.holdfast.server.listen.Transport;
+import io.holdfast.server.proxy.ClientConnection;
+import io.holdfast.server.proxy.GripSigner;
+import io.holdfast.server.proxy.OriginConnector;
+import io.holdfast.server.proxy.ProxyContext;
+import io.holdfast.server.publish.PublishServer;
+import io.holdfast.server.pubsub.PubSub;
+import io.holdfast.server.route.LiveRoutes;
+import io.holdfast.server.route.ParsedRoutes;
+import io.holdfast.server.route.Route;
+import io.holdfast.server.route.RouteSyntaxException;
+import io.holdfast.server.route.RouteTable;
+import io.holdfast.server.route.RoutesFile;
+import io.holdfast.server.route.RoutesFileWatcher;
+import io.holdfast.server.route.RoutesParser;
+import io.holdfast.server.stats.Counters;
+import io.holdfast.server.testapp.TestTarget;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holdfast in one object: wires configuration, routes, the proxy, the broker and the publish API by
+ * hand (no container), binds the listeners, and shuts down gracefully. Tests start it in-process on
+ * port 0 and read the bound ports back.
+ */
+public final class HoldfastServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HoldfastServer.class);
+
+    private final HoldfastConfig config;
+    private final Transport transport = Transport.best();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final LiveRoutes routes;
+    private final RoutesFileWatcher watcher;
+    private final Counters counters = new Counters();
+    private final PubSub pubsub;
+    private final ProxyContext proxy;
+    private final PublishServer publishServer;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final List<InetSocketAddress> httpAddresses = new ArrayList<>();
+    private InetSocketAddress publishAddress;
+    private volatile boolean closed;
+
+    private HoldfastServer(HoldfastConfig config) throws RouteSyntaxException, IOException {
+        this.config = config;
+        PublishServer.checkExposure(config);
+        this.routes = LiveRoutes.of(initialRoutes(config));
+        this.watcher = config.routeSpecs().isEmpty() && config.routesFile() != null
+                ? RoutesFileWatcher.start(config.routesFile(), routes) : null;
+        this.boss = transport.newGroup(1, "holdfast-accept");
+        this.workers = transport.newGroup(config.ioThreads(), "holdfast-io");
+        this.pubsub = new PubSub(workers, counters);
+        GripHoldHandoff handoff = new GripHoldHandoff(pubsub);
+        this.proxy = new ProxyContext(config, routes, new OriginConnector(transport, config), new GripSigner(config),
+                new TestTarget(handoff), handoff);
+        this.publishServer = new PublishServer(config, pubsub);
+    }
+
+    /** Builds and binds everything; throws if any listener cannot bind (nothing is left running). */
+    public static HoldfastServer start(HoldfastConfig config) throws Exception {
+        HoldfastServer server = new HoldfastServer(config);
+        try {
+            server.bind();
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Routes from {@code --route}, else the routes file, else the built-in defaults. */
+    static RouteTable initialRoutes(HoldfastConfig config) throws RouteSyntaxException, IOException {
+        if (!config.routeSpecs().isEmpty()) {
+            ParsedRoutes parsed = RoutesParser.parseWithWarnings(String.join("\n", config.routeSpecs()), "--route");
+            parsed.warnings().forEach(LOG::warn);
+            return RouteTable.of(parsed.routes());
+        }
+        if (config.routesFile() != null) {
+            RouteTable table = RoutesFile.load(config.routesFile());
+            table.warnings().forEach(LOG::warn);
+            return table;
+        }
+        return RouteTable.of(RoutesParser.parse(
+                HoldfastConfig.DEFAULT_TEST_ROUTE + "\n" + HoldfastConfig.DEFAULT_ROUTE, "default routes"));
+    }
+
+    private void bind() throws InterruptedException {
+        ClientChannelInitializer initializer = new ClientChannelInitializer(proxy);
+        for (ListenAddress address : config.httpListeners()) {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(transport.serverChannelClass())
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(initializer);
+            Channel ch = b.bind(address.toSocketAddress()).sync().channel();
+            listeners.add(ch);
+            httpAddresses.add((InetSocketAddress) ch.localAddress());
+        }
+        publishAddress = publishServer.bind(boss, workers, transport);
+        logStartup();
+    }
+
+    private void logStartup() {
+        LOG.info("Holdfast {} listening for clients on {} ({}), publish API on {}", version(),
+                httpAddresses.stream().map(HoldfastServer::format).toList(), transport.name().toLowerCase(),
+                format(publishAddress));
+        RouteTable table = routes.current();
+        String source = !config.routeSpecs().isEmpty() ? "--route"
+                : config.routesFile() != null ? config.routesFile().toString() : "built-in defaults";
+        LOG.info("{} route(s) from {}{}", table.size(), source, watcher != null ? " (watched for changes)" : "");
+        for (Route r : table.routes()) {
+            LOG.info("  route {}", r.describe());
+        }
+        if (HoldfastConfig.DEFAULT_SIG_KEY.equals(config.sigKey())) {
+            LOG.warn("sig_key is the insecure default \"changeme\": origins cannot tell Holdfast's Grip-Sig from a "
+                    + "forged one. Set [proxy] sig_key in your config.");
+        }
+    }
+
+    private static String format(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    public static String version() {
+        String v = HoldfastServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    public HoldfastConfig config() { return config; }
+    public LiveRoutes routes() { return routes; }
+    public PubSub pubsub() { return pubsub; }
+    public Counters counters() { return counters; }
+
+    /** The first client listener's bound port. */
+    public int httpPort() { return httpAddresses.get(0).getPort(); }
+    public List<InetSocketAddress> httpAddresses() { return List.copyOf(httpAddresses); }
+    public int publishPort() { return publishAddress.getPort(); }
+
+    /** Re-reads the routes file now (SIGHUP); false if there is none or it is broken. */
+    public boolean reloadRoutes() {
+        return watcher != null && watcher.reloadNow();
+    }
+
+    /**
+     * Graceful shutdown: stop accepting, let in-flight requests finish (held long-polls get their
+     * timeout response, streams end cleanly) for up to {@code shutdown_timeout}, then close the rest.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Channel ch : listeners) {
+            ch.close().syncUninterruptibly();
+        }
+        publishServer.close();
+        if (watcher != null) {
+            watcher.close();
+        }
+        for (ClientConnection c : proxy.connections()) {
+            c.channel().eventLoop().execute(c::drain);
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        while (!proxy.connections().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(20); // polling a shutdown condition, not a test wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!proxy.connections().isEmpty()) {
+            LOG.warn("shutdown: closing {} connection(s) still busy after {} s", proxy.connections().size(),
+                    config.shutdownTimeout().toSeconds());
+        }
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.info("Holdfast stopped");
+    }
+}

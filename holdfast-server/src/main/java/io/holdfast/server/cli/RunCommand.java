@@ -1,0 +1,127 @@
+package io.holdfast.server.cli;
+
+import io.holdfast.server.HoldfastServer;
+import io.holdfast.server.config.ConfigException;
+import io.holdfast.server.config.HoldfastConfig;
+import io.holdfast.server.config.ListenAddress;
+import io.holdfast.server.config.LogLevels;
+import io.holdfast.server.config.PushpinConfLoader;
+import io.holdfast.server.route.RouteSyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code holdfast [options]}: runs the server, with options named like Pushpin's runner so scripts
+ * carry over. With no options it listens on 7999, publishes on 127.0.0.1:5561, serves {@code /test/}
+ * itself and proxies everything else to localhost:8080.
+ */
+@Command(name = "holdfast", mixinStandardHelpOptions = true, versionProvider = RunCommand.Version.class,
+        description = "A realtime edge for HTTP backends: a GRIP proxy, drop-in for Pushpin.",
+        footer = {"", "Run 'holdfast publish --help' to publish from the command line."})
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--config", paramLabel = "FILE", description = "pushpin.conf-style configuration file.")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "[ADDR:]PORT",
+            description = "Listen for clients on this address only (overrides http_port).")
+    String port;
+
+    @Option(names = "--route", paramLabel = "SPEC",
+            description = "A route line, e.g. \"* 127.0.0.1:3000\". Repeatable; replaces the routes file.")
+    List<String> routes = new ArrayList<>();
+
+    @Option(names = "--routes", paramLabel = "FILE", description = "Routes file (watched and reloaded on change).")
+    Path routesFile;
+
+    @Option(names = {"--log-level", "--loglevel"}, paramLabel = "LEVEL",
+            description = "error, warn, info, debug, trace, or Pushpin's 0-4.")
+    String logLevel;
+
+    @Option(names = "--publish-port", paramLabel = "[ADDR:]PORT", description = "Publish API address (default 127.0.0.1:5561).")
+    String publishPort;
+
+    @Option(names = "--verbose", description = "Same as --log-level debug.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        HoldfastConfig cfg;
+        try {
+            cfg = buildConfig();
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("holdfast: " + e.getMessage());
+            return 2;
+        }
+        Logging.setLevel(cfg.logLevel());
+        HoldfastServer server;
+        try {
+            server = HoldfastServer.start(cfg);
+        } catch (RouteSyntaxException | IllegalStateException e) {
+            System.err.println("holdfast: " + e.getMessage());
+            return 2;
+        } catch (java.net.BindException e) {
+            System.err.println("holdfast: cannot listen: " + e.getMessage() + " (is another server on that port?)");
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down");
+            server.close();
+            stopped.countDown();
+        }, "holdfast-shutdown"));
+        Signals.onHangup(() -> LOG.info("SIGHUP: routes reload {}", server.reloadRoutes() ? "done" : "not possible"));
+        stopped.await();
+        return 0;
+    }
+
+    HoldfastConfig buildConfig() throws ConfigException {
+        HoldfastConfig.Builder b;
+        if (config != null) {
+            if (!Files.isRegularFile(config)) {
+                throw new ConfigException("config file not found: " + config);
+            }
+            PushpinConfLoader.Result result = PushpinConfLoader.load(config);
+            result.warnings().forEach(LOG::warn);
+            b = result.builder();
+        } else {
+            b = HoldfastConfig.builder();
+        }
+        if (port != null) {
+            b.httpListeners(List.of(ListenAddress.parse(port, ListenAddress.ANY_HOST)));
+        }
+        if (publishPort != null) {
+            b.publishListener(ListenAddress.parse(publishPort, HoldfastConfig.DEFAULT_PUBLISH_HOST));
+        }
+        if (routesFile != null) {
+            b.routesFile(routesFile.toAbsolutePath());
+        }
+        if (!routes.isEmpty()) {
+            b.routeSpecs(routes);
+        }
+        if (verbose) {
+            b.logLevel("debug");
+        }
+        if (logLevel != null) {
+            b.logLevel(LogLevels.fromPushpin(logLevel));
+        }
+        return b.build();
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class Version implements picocli.CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Holdfast " + HoldfastServer.version()};
+        }
+    }
+}

@@ -1,0 +1,370 @@
+package io.holdfast.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything the server needs to start, immutable once built. Defaults are Pushpin's where Pushpin
+ * has the setting, so a user moving over sees the same ports and limits. Built by
+ * {@link PushpinConfLoader} from a {@code pushpin.conf} and by the command line on top of it.
+ */
+public final class HoldfastConfig {
+
+    public static final int DEFAULT_HTTP_PORT = 7999;
+    public static final int DEFAULT_PUBLISH_PORT = 5561;
+    public static final String DEFAULT_PUBLISH_HOST = "127.0.0.1";
+    public static final String DEFAULT_ROUTE = "* localhost:8080";
+    public static final String DEFAULT_TEST_ROUTE = "*,path_beg=/test/,replace_beg=/ test";
+    public static final String DEFAULT_SIG_ISS = "pushpin";
+    public static final String DEFAULT_SIG_KEY = "changeme";
+    public static final int DEFAULT_CLIENT_BUFFER_SIZE = 8192;
+    public static final int DEFAULT_CLIENT_MAXCONN = 50_000;
+    public static final int DEFAULT_PUBLISH_MAX_HEADERS_SIZE = 10_000;
+    public static final int DEFAULT_PUBLISH_MAX_BODY_SIZE = 1_000_000;
+    public static final int DEFAULT_CONNECTION_SUBSCRIPTION_MAX = 20;
+    public static final Duration DEFAULT_ORIGIN_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_ORIGIN_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_ORIGIN_IDLE_TIMEOUT = Duration.ofSeconds(55);
+    public static final int DEFAULT_SUBSCRIBER_BUFFER_SIZE = 1024 * 1024;
+
+    private final List<ListenAddress> httpListeners;
+    private final ListenAddress publishListener;
+    private final Path routesFile;
+    private final List<String> routeSpecs;
+    private final Path configDir;
+    private final boolean debug;
+    private final String sigIss;
+    private final String sigKey;
+    private final String upstreamKey;
+    private final XForwardedProtocolMode setXForwardedProtocol;
+    private final boolean acceptXForwardedProtocol;
+    private final ForwardedForPolicy xForwardedFor;
+    private final ForwardedForPolicy xForwardedForTrusted;
+    private final String cdnLoop;
+    private final boolean acceptPushpinRoute;
+    private final boolean logFrom;
+    private final boolean logUserAgent;
+    private final int clientBufferSize;
+    private final int clientMaxConn;
+    private final long maxRequestBodySize;
+    private final int publishMaxHeadersSize;
+    private final int publishMaxBodySize;
+    private final String publishKey;
+    private final int connectionSubscriptionMax;
+    private final Duration originConnectTimeout;
+    private final Duration originResponseTimeout;
+    private final Duration originIdleTimeout;
+    private final Duration shutdownTimeout;
+    private final int ioThreads;
+    private final String logLevel;
+    private final int subscriberBufferSize;
+
+    private HoldfastConfig(Builder b) {
+        httpListeners = List.copyOf(b.httpListeners);
+        publishListener = b.publishListener;
+        routesFile = b.routesFile;
+        routeSpecs = List.copyOf(b.routeSpecs);
+        configDir = b.configDir;
+        debug = b.debug;
+        sigIss = b.sigIss;
+        sigKey = b.sigKey;
+        upstreamKey = b.upstreamKey;
+        setXForwardedProtocol = b.setXForwardedProtocol;
+        acceptXForwardedProtocol = b.acceptXForwardedProtocol;
+        xForwardedFor = b.xForwardedFor;
+        xForwardedForTrusted = b.xForwardedForTrusted;
+        cdnLoop = b.cdnLoop;
+        acceptPushpinRoute = b.acceptPushpinRoute;
+        logFrom = b.logFrom;
+        logUserAgent = b.logUserAgent;
+        clientBufferSize = b.clientBufferSize;
+        clientMaxConn = b.clientMaxConn;
+        maxRequestBodySize = b.maxRequestBodySize;
+        publishMaxHeadersSize = b.publishMaxHeadersSize;
+        publishMaxBodySize = b.publishMaxBodySize;
+        publishKey = b.publishKey;
+        connectionSubscriptionMax = b.connectionSubscriptionMax;
+        originConnectTimeout = b.originConnectTimeout;
+        originResponseTimeout = b.originResponseTimeout;
+        originIdleTimeout = b.originIdleTimeout;
+        shutdownTimeout = b.shutdownTimeout;
+        ioThreads = b.ioThreads;
+        logLevel = b.logLevel;
+        subscriberBufferSize = b.subscriberBufferSize;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Client listeners ({@code [runner] http_port}). */
+    public List<ListenAddress> httpListeners() { return httpListeners; }
+    /** The publish API listener ({@code [handler] push_in_http_addr/port}). */
+    public ListenAddress publishListener() { return publishListener; }
+    /** The routes file, or null when routes come from {@link #routeSpecs()} or the defaults. */
+    public Path routesFile() { return routesFile; }
+    /** Routes given inline ({@code --route}); when non-empty they replace the routes file. */
+    public List<String> routeSpecs() { return routeSpecs; }
+    /** Where relative paths in the config ({@code file:} keys) resolve. */
+    public Path configDir() { return configDir; }
+    public boolean debug() { return debug; }
+    public String sigIss() { return sigIss; }
+    public String sigKey() { return sigKey; }
+    /** Key that marks a request's {@code Grip-Sig} as coming from a trusted upstream proxy; null if unset. */
+    public String upstreamKey() { return upstreamKey; }
+    public XForwardedProtocolMode setXForwardedProtocol() { return setXForwardedProtocol; }
+    public boolean acceptXForwardedProtocol() { return acceptXForwardedProtocol; }
+    public ForwardedForPolicy xForwardedFor() { return xForwardedFor; }
+    public ForwardedForPolicy xForwardedForTrusted() { return xForwardedForTrusted; }
+    /** Value appended to {@code CDN-Loop}; null if unset. */
+    public String cdnLoop() { return cdnLoop; }
+    public boolean acceptPushpinRoute() { return acceptPushpinRoute; }
+    public boolean logFrom() { return logFrom; }
+    public boolean logUserAgent() { return logUserAgent; }
+    /** Largest client request head (request line plus headers), as Pushpin's {@code client_buffer_size}. */
+    public int clientBufferSize() { return clientBufferSize; }
+    public int clientMaxConn() { return clientMaxConn; }
+    /** Largest proxied request body in bytes; 0 means no limit (Pushpin has none). */
+    public long maxRequestBodySize() { return maxRequestBodySize; }
+    public int publishMaxHeadersSize() { return publishMaxHeadersSize; }
+    public int publishMaxBodySize() { return publishMaxBodySize; }
+    /** Key the publish API requires ({@code Bearer} JWT or Basic password); null when open. */
+    public String publishKey() { return publishKey; }
+    public int connectionSubscriptionMax() { return connectionSubscriptionMax; }
+    public Duration originConnectTimeout() { return originConnectTimeout; }
+    /** How long the origin may take to start its response once the request is sent; then 504. */
+    public Duration originResponseTimeout() { return originResponseTimeout; }
+    /** How long a pooled origin connection may sit unused before it is closed. */
+    public Duration originIdleTimeout() { return originIdleTimeout; }
+    /** How long a graceful shutdown waits for in-flight requests. */
+    public Duration shutdownTimeout() { return shutdownTimeout; }
+    /** Event-loop threads; 0 means one per core. */
+    public int ioThreads() { return ioThreads; }
+    public String logLevel() { return logLevel; }
+    /** Bytes a subscriber may have waiting to be written before it is cut off as too slow. */
+    public int subscriberBufferSize() { return subscriberBufferSize; }
+
+    /** Builds a {@link HoldfastConfig}; every setter validates its argument. */
+    public static final class Builder {
+        private List<ListenAddress> httpListeners =
+                new ArrayList<>(List.of(new ListenAddress(ListenAddress.ANY_HOST, DEFAULT_HTTP_PORT)));
+        private ListenAddress publishListener = new ListenAddress(DEFAULT_PUBLISH_HOST, DEFAULT_PUBLISH_PORT);
+        private Path routesFile;
+        private List<String> routeSpecs = new ArrayList<>();
+        private Path configDir = Path.of("").toAbsolutePath();
+        private boolean debug;
+        private String sigIss = DEFAULT_SIG_ISS;
+        private String sigKey = DEFAULT_SIG_KEY;
+        private String upstreamKey;
+        private XForwardedProtocolMode setXForwardedProtocol = XForwardedProtocolMode.PROTO_ONLY;
+        private boolean acceptXForwardedProtocol;
+        private ForwardedForPolicy xForwardedFor = ForwardedForPolicy.UNCHANGED;
+        private ForwardedForPolicy xForwardedForTrusted = ForwardedForPolicy.UNCHANGED;
+        private String cdnLoop;
+        private boolean acceptPushpinRoute;
+        private boolean logFrom;
+        private boolean logUserAgent;
+        private int clientBufferSize = DEFAULT_CLIENT_BUFFER_SIZE;
+        private int clientMaxConn = DEFAULT_CLIENT_MAXCONN;
+        private long maxRequestBodySize;
+        private int publishMaxHeadersSize = DEFAULT_PUBLISH_MAX_HEADERS_SIZE;
+        private int publishMaxBodySize = DEFAULT_PUBLISH_MAX_BODY_SIZE;
+        private String publishKey;
+        private int connectionSubscriptionMax = DEFAULT_CONNECTION_SUBSCRIPTION_MAX;
+        private Duration originConnectTimeout = DEFAULT_ORIGIN_CONNECT_TIMEOUT;
+        private Duration originResponseTimeout = DEFAULT_ORIGIN_RESPONSE_TIMEOUT;
+        private Duration originIdleTimeout = DEFAULT_ORIGIN_IDLE_TIMEOUT;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private int ioThreads;
+        private String logLevel = "info";
+        private int subscriberBufferSize = DEFAULT_SUBSCRIBER_BUFFER_SIZE;
+
+        private Builder() {}
+
+        private Builder(HoldfastConfig c) {
+            httpListeners = new ArrayList<>(c.httpListeners);
+            publishListener = c.publishListener;
+            routesFile = c.routesFile;
+            routeSpecs = new ArrayList<>(c.routeSpecs);
+            configDir = c.configDir;
+            debug = c.debug;
+            sigIss = c.sigIss;
+            sigKey = c.sigKey;
+            upstreamKey = c.upstreamKey;
+            setXForwardedProtocol = c.setXForwardedProtocol;
+            acceptXForwardedProtocol = c.acceptXForwardedProtocol;
+            xForwardedFor = c.xForwardedFor;
+            xForwardedForTrusted = c.xForwardedForTrusted;
+            cdnLoop = c.cdnLoop;
+            acceptPushpinRoute = c.acceptPushpinRoute;
+            logFrom = c.logFrom;
+            logUserAgent = c.logUserAgent;
+            clientBufferSize = c.clientBufferSize;
+            clientMaxConn = c.clientMaxConn;
+            maxRequestBodySize = c.maxRequestBodySize;
+            publishMaxHeadersSize = c.publishMaxHeadersSize;
+            publishMaxBodySize = c.publishMaxBodySize;
+            publishKey = c.publishKey;
+            connectionSubscriptionMax = c.connectionSubscriptionMax;
+            originConnectTimeout = c.originConnectTimeout;
+            originResponseTimeout = c.originResponseTimeout;
+            originIdleTimeout = c.originIdleTimeout;
+            shutdownTimeout = c.shutdownTimeout;
+            ioThreads = c.ioThreads;
+            logLevel = c.logLevel;
+            subscriberBufferSize = c.subscriberBufferSize;
+        }
+
+        public Builder httpListeners(List<ListenAddress> value) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("httpListeners: [] (expected: at least one)");
+            }
+            httpListeners = new ArrayList<>(value);
+            return this;
+        }
+
+        public Builder publishListener(ListenAddress value) {
+            publishListener = Objects.requireNonNull(value, "publishListener");
+            return this;
+        }
+
+        public Builder routesFile(Path value) { routesFile = value; return this; }
+
+        public Builder routeSpecs(List<String> value) { routeSpecs = new ArrayList<>(value); return this; }
+
+        public Builder configDir(Path value) { configDir = Objects.requireNonNull(value, "configDir"); return this; }
+
+        public Builder debug(boolean value) { debug = value; return this; }
+
+        public Builder sigIss(String value) { sigIss = Objects.requireNonNull(value, "sigIss"); return this; }
+
+        public Builder sigKey(String value) { sigKey = Objects.requireNonNull(value, "sigKey"); return this; }
+
+        public Builder upstreamKey(String value) { upstreamKey = emptyToNull(value); return this; }
+
+        public Builder setXForwardedProtocol(XForwardedProtocolMode value) {
+            setXForwardedProtocol = Objects.requireNonNull(value, "setXForwardedProtocol");
+            return this;
+        }
+
+        public Builder acceptXForwardedProtocol(boolean value) { acceptXForwardedProtocol = value; return this; }
+
+        public Builder xForwardedFor(ForwardedForPolicy value) {
+            xForwardedFor = Objects.requireNonNull(value, "xForwardedFor");
+            return this;
+        }
+
+        public Builder xForwardedForTrusted(ForwardedForPolicy value) {
+            xForwardedForTrusted = Objects.requireNonNull(value, "xForwardedForTrusted");
+            return this;
+        }
+
+        public Builder cdnLoop(String value) { cdnLoop = emptyToNull(value); return this; }
+
+        public Builder acceptPushpinRoute(boolean value) { acceptPushpinRoute = value; return this; }
+
+        public Builder logFrom(boolean value) { logFrom = value; return this; }
+
+        public Builder logUserAgent(boolean value) { logUserAgent = value; return this; }
+
+        public Builder clientBufferSize(int value) {
+            clientBufferSize = positive("clientBufferSize", value);
+            return this;
+        }
+
+        public Builder clientMaxConn(int value) { clientMaxConn = positive("clientMaxConn", value); return this; }
+
+        public Builder maxRequestBodySize(long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("maxRequestBodySize: " + value + " (expected: >= 0)");
+            }
+            maxRequestBodySize = value;
+            return this;
+        }
+
+        public Builder publishMaxHeadersSize(int value) {
+            publishMaxHeadersSize = positive("publishMaxHeadersSize", value);
+            return this;
+        }
+
+        public Builder publishMaxBodySize(int value) {
+            publishMaxBodySize = positive("publishMaxBodySize", value);
+            return this;
+        }
+
+        public Builder publishKey(String value) { publishKey = emptyToNull(value); return this; }
+
+        public Builder connectionSubscriptionMax(int value) {
+            connectionSubscriptionMax = positive("connectionSubscriptionMax", value);
+            return this;
+        }
+
+        public Builder originConnectTimeout(Duration value) {
+            originConnectTimeout = positive("originConnectTimeout", value);
+            return this;
+        }
+
+        public Builder originResponseTimeout(Duration value) {
+            originResponseTimeout = positive("originResponseTimeout", value);
+            return this;
+        }
+
+        public Builder originIdleTimeout(Duration value) {
+            originIdleTimeout = positive("originIdleTimeout", value);
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration value) {
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("shutdownTimeout: " + value + " (expected: >= 0)");
+            }
+            shutdownTimeout = value;
+            return this;
+        }
+
+        public Builder ioThreads(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("ioThreads: " + value + " (expected: >= 0)");
+            }
+            ioThreads = value;
+            return this;
+        }
+
+        public Builder logLevel(String value) { logLevel = Objects.requireNonNull(value, "logLevel"); return this; }
+
+        public Builder subscriberBufferSize(int value) {
+            subscriberBufferSize = positive("subscriberBufferSize", value);
+            return this;
+        }
+
+        public HoldfastConfig build() {
+            return new HoldfastConfig(this);
+        }
+
+        private static int positive(String name, int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            }
+            return value;
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: > 0)");
+            }
+            return value;
+        }
+
+        private static String emptyToNull(String value) {
+            return value == null || value.isEmpty() ? null : value;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.holdfast.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads a {@code pushpin.conf} into a {@link HoldfastConfig.Builder}, so the file a Pushpin user
+ * already has starts Holdfast. Keys Holdfast implements take effect; keys that only wire Pushpin's
+ * internal processes together are accepted silently (one process has nothing to wire); known
+ * Pushpin keys not implemented yet, and unknown keys, are reported once in {@link Result#warnings()}.
+ * A malformed value stops start-up with the file and line.
+ */
+public final class PushpinConfLoader {
+
+    /** The builder filled from the file, and what the operator should be told about it. */
+    public record Result(HoldfastConfig.Builder builder, List<String> warnings) {}
+
+    /** Pushpin keys that configure its multi-process plumbing: meaningless in one process. */
+    private static final Set<String> PLUMBING = Set.of(
+            "global.include", "global.libdir", "global.rundir", "global.ipc_prefix",
+            "global.stats_connection_ttl", "global.stats_connection_send",
+            "runner.services", "runner.logdir", "runner.condure_bin", "runner.mongrel2_bin",
+            "runner.m2sh_bin", "runner.zurl_bin", "runner.connmgr_bin", "runner.proxy_bin",
+            "runner.handler_bin", "runner.m2adapter_bin", "runner.pushpin_proxy_bin",
+            "runner.pushpin_handler_bin",
+            "proxy.updates_check", "proxy.organization_name", "proxy.stats_connections_max_ttl",
+            "handler.ipc_file_mode", "handler.stats_spec", "handler.stats_format",
+            "handler.stats_subscription_ttl", "handler.stats_report_interval",
+            "proxy.stats_report_interval");
+
+    /** Pushpin keys with a Holdfast meaning that a later release implements. */
+    private static final Set<String> NOT_YET = Set.of(
+            "runner.https_ports", "runner.local_ports", "runner.allow_compression",
+            "proxy.auto_cross_origin", "proxy.orig_headers_need_mark", "proxy.sockjs_url",
+            "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
+            "handler.push_in_spec", "handler.push_in_sub_spec", "handler.push_in_sub_specs",
+            "handler.push_in_sub_connect", "handler.command_spec", "handler.message_rate",
+            "handler.message_hwm", "handler.message_block_size", "handler.message_wait",
+            "handler.id_cache_ttl", "handler.update_on_first_subscription",
+            "handler.subscription_linger", "handler.share_all", "handler.state_spec",
+            "handler.prometheus_port", "handler.prometheus_prefix");
+
+    private PushpinConfLoader() {}
+
+    public static Result load(Path confFile) throws ConfigException {
+        IniFile ini = IniFile.read(confFile);
+        Path dir = confFile.toAbsolutePath().getParent();
+        return apply(ini, dir, HoldfastConfig.builder().configDir(dir));
+    }
+
+    static Result apply(IniFile ini, Path confDir, HoldfastConfig.Builder b) throws ConfigException {
+        Set<String> notYet = new TreeSet<>();
+        Set<String> unknown = new TreeSet<>();
+        int portOffset = 0;
+        ListenAddress publish = new ListenAddress(HoldfastConfig.DEFAULT_PUBLISH_HOST, HoldfastConfig.DEFAULT_PUBLISH_PORT);
+        for (Map<String, IniFile.Entry> section : ini.sections().values()) {
+            for (IniFile.Entry e : section.values()) {
+                String name = e.section() + "." + e.key();
+                try {
+                    switch (name) {
+                        case "global.port_offset" -> portOffset = intValue(e);
+                        case "runner.http_port" -> b.httpListeners(listeners(e.value()));
+                        case "runner.client_buffer_size" -> b.clientBufferSize(intValue(e));
+                        case "runner.client_maxconn" -> b.clientMaxConn(intValue(e));
+                        case "runner.log_level" -> b.logLevel(LogLevels.fromPushpin(e.value()));
+                        case "proxy.routesfile" -> b.routesFile(confDir.resolve(e.value()));
+                        case "proxy.debug" -> b.debug(bool(e));
+                        case "proxy.accept_x_forwarded_protocol" -> b.acceptXForwardedProtocol(bool(e));
+                        case "proxy.set_x_forwarded_protocol" ->
+                                b.setXForwardedProtocol(XForwardedProtocolMode.parse(e.value()));
+                        case "proxy.x_forwarded_for" -> b.xForwardedFor(ForwardedForPolicy.parse(e.value()));
+                        case "proxy.x_forwarded_for_trusted" ->
+                                b.xForwardedForTrusted(ForwardedForPolicy.parse(e.value()));
+                        case "proxy.cdn_loop" -> b.cdnLoop(e.value());
+                        case "proxy.accept_pushpin_route" -> b.acceptPushpinRoute(bool(e));
+                        case "proxy.log_from" -> b.logFrom(bool(e));
+                        case "proxy.log_user_agent" -> b.logUserAgent(bool(e));
+                        case "proxy.sig_iss" -> b.sigIss(e.value());
+                        case "proxy.sig_key" -> b.sigKey(e.value());
+                        case "proxy.upstream_key" -> b.upstreamKey(e.value());
+                        case "proxy.workers" -> b.ioThreads(intValue(e));
+                        case "handler.push_in_http_addr" -> publish = new ListenAddress(e.value(), publish.port());
+                        case "handler.push_in_http_port" -> publish = new ListenAddress(publish.host(), intValue(e));
+                        case "handler.push_in_http_max_headers_size" -> b.publishMaxHeadersSize(intValue(e));
+                        case "handler.push_in_http_max_body_size" -> b.publishMaxBodySize(intValue(e));
+                        case "handler.connection_subscription_max" -> b.connectionSubscriptionMax(intValue(e));
+                        case "holdfast.publish_key" -> b.publishKey(e.value());
+                        case "holdfast.max_request_body_size" -> b.maxRequestBodySize(longValue(e));
+                        case "holdfast.origin_connect_timeout" -> b.originConnectTimeout(seconds(e));
+                        case "holdfast.origin_response_timeout" -> b.originResponseTimeout(seconds(e));
+                        case "holdfast.origin_idle_timeout" -> b.originIdleTimeout(seconds(e));
+                        case "holdfast.shutdown_timeout" -> b.shutdownTimeout(seconds(e));
+                        case "holdfast.io_threads" -> b.ioThreads(intValue(e));
+                        case "holdfast.subscriber_buffer_size" -> b.subscriberBufferSize(intValue(e));
+                        default -> {
+                            if (NOT_YET.contains(name)) {
+                                notYet.add("[" + e.section() + "] " + e.key());
+                            } else if (!PLUMBING.contains(name)) {
+                                unknown.add("[" + e.section() + "] " + e.key() + " (line " + e.line() + ")");
+                            }
+                        }
+                    }
+                } catch (IllegalArgumentException ex) {
+                    throw ConfigException.at(ini.source(), e.line(), e.key() + ": " + ex.getMessage());
+                }
+            }
+        }
+        b.publishListener(publish.withPortOffset(portOffset));
+        List<String> warnings = new ArrayList<>();
+        if (!notYet.isEmpty()) {
+            warnings.add(ini.source() + ": these Pushpin settings are not implemented by Holdfast yet and are ignored: "
+                    + String.join(", ", notYet));
+        }
+        if (!unknown.isEmpty()) {
+            warnings.add(ini.source() + ": unknown settings ignored: " + String.join(", ", unknown));
+        }
+        return new Result(b, warnings);
+    }
+
+    /** Parses Pushpin's {@code http_port}: a comma list of {@code [addr:]port}. */
+    public static List<ListenAddress> listeners(String value) {
+        List<ListenAddress> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                out.add(ListenAddress.parse(part, ListenAddress.ANY_HOST));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no port given");
+        }
+        return out;
+    }
+
+    private static int intValue(IniFile.Entry e) {
+        try {
+            return Integer.parseInt(e.value().strip());
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("\"" + e.value() + "\" is not a whole number");
+        }
+    }
+
+    private static long longValue(IniFile.Entry e) {
+        try {
+            return Long.parseLong(e.value().strip());
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("\"" + e.value() + "\" is not a whole number");
+        }
+    }
+
+    private static Duration seconds(IniFile.Entry e) {
+        try {
+            return Duration.ofMillis(Math.round(Double.parseDouble(e.value().strip()) * 1000));
+        } catch (NumberFormatException ex) {
+            throw new IllegalArgumentException("\"" + e.value() + "\" is not a number of seconds");
+        }
+    }
+
+    // QSettings reads true/false; Pushpin's files also use yes/no and 1/0 in places.
+    private static boolean bool(IniFile.Entry e) {
+        return switch (e.value().strip().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0", "" -> false;
+            default -> throw new IllegalArgumentException("\"" + e.value() + "\" is not true or false");
+        };
+    }
+}

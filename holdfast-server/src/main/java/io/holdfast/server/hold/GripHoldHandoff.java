@@ -1,0 +1,184 @@
+package io.holdfast.server.hold;
+
+import io.holdfast.grip.GripProtocolException;
+import io.holdfast.grip.HttpReasons;
+import io.holdfast.grip.instruct.ChannelSpec;
+import io.holdfast.grip.instruct.GripInstruct;
+import io.holdfast.grip.instruct.GripInstructParser;
+import io.holdfast.grip.instruct.HoldMode;
+import io.holdfast.grip.instruct.InstructResponse;
+import io.holdfast.server.proxy.ClientConnection;
+import io.holdfast.server.proxy.Exchange;
+import io.holdfast.server.proxy.GripHandoff;
+import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.PubSub;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acts on a GRIP-instructed origin response (spec 1.2-1.5): parses the {@code Grip-*} headers and, for
+ * {@code application/grip-instruct}, the JSON body; builds the response the client will eventually
+ * see (origin headers minus GRIP ones, {@code Grip-Status} and {@code Grip-Expose-Headers} applied);
+ * then holds the request as a long-poll or stream, or relays it when there is no hold. Malformed
+ * instructions become a 502 that names the header or field.
+ */
+public final class GripHoldHandoff implements GripHandoff {
+    private static final Logger LOG = LoggerFactory.getLogger(GripHoldHandoff.class);
+    private static final String INSTRUCT_TYPE = "application/grip-instruct";
+
+    private final PubSub pubsub;
+
+    public GripHoldHandoff(PubSub pubsub) {
+        this.pubsub = pubsub;
+    }
+
+    @Override
+    public Exchange accept(ClientConnection connection, RequestContext request, HttpResponse response, ByteBuf body) {
+        HeldResponse held;
+        GripInstruct instruct;
+        try {
+            instruct = GripInstructParser.fromHeaders(response.headers());
+            if (isInstructJson(response)) {
+                if (response.status().code() != 200) {
+                    throw new BadInstruct("application/grip-instruct response must have status 200, got "
+                            + response.status().code());
+                }
+                instruct = GripInstructParser.fromJson(ByteBufUtil.getBytes(body), instruct);
+                body.release();
+                held = fromJson(instruct);
+            } else {
+                held = fromHeaders(response, instruct, body);
+            }
+            if (instruct.hold().isPresent() && instruct.channels().isEmpty()) {
+                held.release();
+                throw new BadInstruct("Grip-Hold: " + instruct.hold().get().wireName() + " without any channel");
+            }
+        } catch (GripProtocolException | BadInstruct e) {
+            if (body.refCnt() > 0) {
+                body.release();
+            }
+            LOG.warn("conn={} origin sent invalid GRIP instructions for {} {}: {}", request.connectionId(),
+                    request.request().method(), request.pathAndQuery(), e.getMessage());
+            connection.respondError(HttpResponseStatus.BAD_GATEWAY,
+                    "Invalid GRIP instructions from origin: " + e.getMessage(), request.keepAlive());
+            return null;
+        }
+        if (instruct.hold().isEmpty()) {
+            relay(connection, request, held);
+            return null;
+        }
+        List<String> channels = channelNames(request, instruct.channels(),
+                connection.services().config().connectionSubscriptionMax());
+        if (instruct.hold().get() == HoldMode.RESPONSE) {
+            ResponseHold hold = new ResponseHold(connection, request, pubsub, channels, held, instruct.timeoutSeconds());
+            hold.start();
+            return hold;
+        }
+        StreamHold hold = new StreamHold(connection, request, pubsub, channels, held, instruct.keepAlive().orElse(null));
+        hold.start();
+        return hold;
+    }
+
+    private static boolean isInstructJson(HttpResponse response) {
+        String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (type == null) {
+            return false;
+        }
+        int semi = type.indexOf(';');
+        return (semi < 0 ? type : type.substring(0, semi)).strip().equalsIgnoreCase(INSTRUCT_TYPE);
+    }
+
+    private static HeldResponse fromHeaders(HttpResponse response, GripInstruct instruct, ByteBuf body) {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        for (Map.Entry<String, String> h : response.headers()) {
+            String lower = h.getKey().toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("grip-") && !HOP_BY_HOP.contains(lower)) {
+                headers.add(h.getKey(), h.getValue());
+            }
+        }
+        HttpResponseStatus status = response.status();
+        if (instruct.statusCode().isPresent()) {
+            int code = instruct.statusCode().getAsInt();
+            status = new HttpResponseStatus(code, instruct.statusReason().orElse(HttpReasons.phrase(code)));
+        }
+        List<String> expose = instruct.exposeHeaders().orElse(null);
+        HeldResponse.applyWhitelist(headers, expose);
+        return new HeldResponse(status, headers, body, expose);
+    }
+
+    private static HeldResponse fromJson(GripInstruct instruct) {
+        InstructResponse r = instruct.response().orElse(InstructResponse.EMPTY);
+        int code = r.code() != null ? r.code() : instruct.statusCode().orElse(200);
+        String reason = r.reason() != null ? r.reason()
+                : r.code() == null && instruct.statusReason().isPresent() ? instruct.statusReason().get()
+                : HttpReasons.phrase(code);
+        HttpHeaders headers = new DefaultHttpHeaders();
+        for (Map.Entry<String, String> h : r.headers()) {
+            if (!h.getKey().toLowerCase(Locale.ROOT).startsWith("grip-")) {
+                headers.add(h.getKey(), h.getValue());
+            }
+        }
+        headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        List<String> expose = instruct.exposeHeaders().orElse(null);
+        HeldResponse.applyWhitelist(headers, expose);
+        ByteBuf body = r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
+        return new HeldResponse(new HttpResponseStatus(code, reason), headers, body, expose);
+    }
+
+    /** Route prefix applied (spec 5.3), duplicates merged, and Pushpin's per-connection cap. */
+    private static List<String> channelNames(RequestContext request, List<ChannelSpec> specs, int max) {
+        String prefix = request.route().prefix().orElse("");
+        Set<String> names = new LinkedHashSet<>();
+        for (ChannelSpec spec : specs) {
+            if (names.size() == max) {
+                LOG.debug("conn={} subscription limit {} reached; channel {} ignored", request.connectionId(), max,
+                        spec.name());
+                continue;
+            }
+            names.add(prefix + spec.name());
+        }
+        return new ArrayList<>(names);
+    }
+
+    /** "No hold" (spec 1.3): the response goes to the client as is, minus GRIP headers. */
+    private static void relay(ClientConnection connection, RequestContext request, HeldResponse held) {
+        var response = held.toFullResponse();
+        held.release();
+        int bytes = response.content().readableBytes();
+        if (HttpUtil.isContentLengthSet(response) && request.request().method().name().equals("HEAD")) {
+            response.content().clear();
+        }
+        connection.prepareResponseHead(response, request.keepAlive());
+        boolean keepAlive = !ClientConnection.closesAfter(response);
+        connection.write(response);
+        connection.flush();
+        connection.completeExchange(response.status().code(), bytes, keepAlive, "grip no-hold");
+    }
+
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-connection", "te",
+            "trailer", "transfer-encoding", "upgrade", "content-length");
+
+    /** An instruct problem found here rather than by the parser. */
+    private static final class BadInstruct extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadInstruct(String message) {
+            super(message);
+        }
+    }
+}

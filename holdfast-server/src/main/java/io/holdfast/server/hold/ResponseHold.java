@@ -1,0 +1,117 @@
+package io.holdfast.server.hold;
+
+import io.holdfast.grip.HttpReasons;
+import io.holdfast.grip.publish.HttpResponseFormat;
+import io.holdfast.server.proxy.ClientConnection;
+import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.Message;
+import io.holdfast.server.pubsub.PubSub;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A long-poll ({@code Grip-Hold: response}, spec 1.5.1): the client waits, subscribed, until either
+ * an {@code http-response} item is published to one of its channels, which becomes its response, or
+ * the timeout passes and it gets the origin's own response. Exactly one response is sent.
+ */
+final class ResponseHold extends Hold {
+    private static final Logger LOG = LoggerFactory.getLogger(ResponseHold.class);
+
+    private final int timeoutSeconds;
+    private ScheduledFuture<?> timeout;
+
+    ResponseHold(ClientConnection connection, RequestContext request, PubSub pubsub, List<String> channels,
+                 HeldResponse held, int timeoutSeconds) {
+        super(connection, request, pubsub, channels, held);
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    void start() {
+        pubsub.counters().holdsStarted.increment();
+        subscribeAll();
+        timeout = loop().schedule(this::onTimeout, timeoutSeconds, TimeUnit.SECONDS);
+    }
+
+    private void onTimeout() {
+        timeout = null;
+        if (ended()) {
+            return;
+        }
+        pubsub.counters().holdsTimedOut.increment();
+        respond(held.toFullResponse(), "timeout");
+        connection.flush();
+    }
+
+    @Override
+    public void deliver(Message message) {
+        if (ended()) {
+            return;
+        }
+        HttpResponseFormat format = message.item().httpResponse().orElse(null);
+        if (format == null) {
+            return;
+        }
+        switch (format.action()) {
+            case SEND -> respond(published(format), "published channel=" + message.channel());
+            // Hint means "ask the origin again"; retries with Grip-Last belong to recovery (spec 4).
+            case HINT, CLOSE -> LOG.debug("conn={} ignoring {} action on a response hold", request.connectionId(),
+                    format.action());
+            default -> { }
+        }
+    }
+
+    /** Spec 1.5.1 step 3: the held response's headers, overridden by the published ones. */
+    private FullHttpResponse published(HttpResponseFormat format) {
+        HttpHeaders headers = held.headers().copy();
+        for (Map.Entry<String, String> h : format.headers()) {
+            headers.remove(h.getKey());
+        }
+        for (Map.Entry<String, String> h : format.headers()) {
+            headers.add(h.getKey(), h.getValue());
+        }
+        HeldResponse.applyWhitelist(headers, format.exposeHeaders() != null ? format.exposeHeaders() : held.exposeHeaders());
+        byte[] body = format.body() == null ? new byte[0] : format.body();
+        String reason = format.reason() != null ? format.reason() : HttpReasons.phrase(format.code());
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                new HttpResponseStatus(format.code(), reason), Unpooled.wrappedBuffer(body));
+        r.headers().set(headers);
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return r;
+    }
+
+    private void respond(FullHttpResponse response, String note) {
+        int code = response.status().code();
+        int bytes = response.content().readableBytes();
+        end();
+        connection.prepareResponseHead(response, request.keepAlive());
+        boolean keepAlive = !ClientConnection.closesAfter(response);
+        connection.write(response);
+        connection.completeExchange(code, bytes, keepAlive, note);
+    }
+
+    @Override
+    void cancelTimers() {
+        if (timeout != null) {
+            timeout.cancel(false);
+            timeout = null;
+        }
+    }
+
+    @Override
+    public void onDrain() {
+        // Shutting down: answer now with the origin's timeout response rather than cutting the client off.
+        onTimeout();
+        connection.flush();
+    }
+}

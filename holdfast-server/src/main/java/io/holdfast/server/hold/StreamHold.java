@@ -1,0 +1,148 @@
+package io.holdfast.server.hold;
+
+import io.holdfast.grip.instruct.KeepAlive;
+import io.holdfast.grip.instruct.KeepAliveMode;
+import io.holdfast.grip.publish.HttpStreamFormat;
+import io.holdfast.server.proxy.ClientConnection;
+import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.Message;
+import io.holdfast.server.pubsub.PubSub;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An open HTTP stream ({@code Grip-Hold: stream}, spec 1.5.2), which is also how SSE is served: the
+ * head and initial body go out at once, then every published {@code http-stream} item is appended
+ * as raw bytes, and keep-alive data fills quiet periods. A subscriber whose socket falls more than
+ * {@code subscriber_buffer_size} behind is cut off, logged and counted, never slowing the others.
+ */
+final class StreamHold extends Hold {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamHold.class);
+
+    private final KeepAlive keepAlive;
+    private final int maxPendingBytes;
+    private ScheduledFuture<?> keepAliveTimer;
+    private long lastWriteNanos;
+    private long bytesOut;
+
+    StreamHold(ClientConnection connection, RequestContext request, PubSub pubsub, List<String> channels,
+               HeldResponse held, KeepAlive keepAlive) {
+        super(connection, request, pubsub, channels, held);
+        this.keepAlive = keepAlive;
+        this.maxPendingBytes = connection.services().config().subscriberBufferSize();
+    }
+
+    void start() {
+        pubsub.counters().holdsStarted.increment();
+        HttpResponse head = held.toStreamHead();
+        connection.prepareResponseHead(head, request.keepAlive());
+        connection.write(head);
+        ByteBuf initial = held.body();
+        if (initial.isReadable()) {
+            bytesOut += initial.readableBytes();
+            connection.write(new DefaultHttpContent(initial.retainedDuplicate()));
+        }
+        connection.flush();
+        lastWriteNanos = System.nanoTime();
+        subscribeAll();
+        scheduleKeepAlive(keepAlive == null ? 0 : keepAlive.timeoutSeconds() * 1000L);
+    }
+
+    @Override
+    public void deliver(Message message) {
+        if (ended()) {
+            return;
+        }
+        HttpStreamFormat format = message.item().httpStream().orElse(null);
+        if (format == null) {
+            return;
+        }
+        switch (format.action()) {
+            case CLOSE -> close("closed by publish on channel " + message.channel());
+            case SEND -> send(message);
+            // Hint fetches the next link (spec 1.5.2 step 5); without one there is nothing to do.
+            default -> LOG.debug("conn={} ignoring {} action on a stream", request.connectionId(), format.action());
+        }
+    }
+
+    private void send(Message message) {
+        long pending = SlowSubscribers.pendingBytes(connection.channel());
+        if (pending > maxPendingBytes) {
+            pubsub.counters().slowSubscribersDropped.increment();
+            pubsub.counters().deliveriesDropped.increment();
+            LOG.warn("conn={} {} dropped as a slow subscriber: {} bytes unsent (over subscriber_buffer_size {}) "
+                            + "on channel {}", request.connectionId(), connection.remoteAddress(), pending,
+                    maxPendingBytes, message.channel());
+            end();
+            connection.abort("slow subscriber on channel " + message.channel());
+            return;
+        }
+        ByteBuf content = message.streamContent();
+        if (content == null) {
+            return;
+        }
+        bytesOut += content.readableBytes();
+        connection.write(new DefaultHttpContent(content));
+        lastWriteNanos = System.nanoTime();
+    }
+
+    private void close(String note) {
+        if (!end()) {
+            return;
+        }
+        connection.write(LastHttpContent.EMPTY_LAST_CONTENT);
+        connection.flush();
+        connection.completeExchange(held.status().code(), bytesOut, request.keepAlive() && !connection.draining(), note);
+    }
+
+    private void scheduleKeepAlive(long delayMillis) {
+        if (keepAlive == null || ended()) {
+            return;
+        }
+        // Pushpin takes a random 0-999 ms off each timer so that many streams do not fire at once.
+        long jittered = Math.max(1, delayMillis - ThreadLocalRandom.current().nextInt(1000));
+        keepAliveTimer = loop().schedule(this::onKeepAliveTimer, jittered, TimeUnit.MILLISECONDS);
+    }
+
+    private void onKeepAliveTimer() {
+        keepAliveTimer = null;
+        if (ended()) {
+            return;
+        }
+        long period = keepAlive.timeoutSeconds() * 1000L;
+        long quietMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastWriteNanos);
+        if (keepAlive.mode() == KeepAliveMode.IDLE && quietMillis + 1000 < period) {
+            scheduleKeepAlive(period - quietMillis + 999);
+            return;
+        }
+        if (SlowSubscribers.pendingBytes(connection.channel()) == 0) {
+            bytesOut += keepAlive.data().length;
+            connection.write(new DefaultHttpContent(Unpooled.wrappedBuffer(keepAlive.data())));
+            connection.flush();
+            lastWriteNanos = System.nanoTime();
+        }
+        scheduleKeepAlive(period);
+    }
+
+    @Override
+    void cancelTimers() {
+        if (keepAliveTimer != null) {
+            keepAliveTimer.cancel(false);
+            keepAliveTimer = null;
+        }
+    }
+
+    @Override
+    public void onDrain() {
+        close("server shutting down");
+    }
+}

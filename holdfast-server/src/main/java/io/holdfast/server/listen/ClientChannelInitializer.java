@@ -1,0 +1,55 @@
+package io.holdfast.server.listen;
+
+import io.holdfast.server.proxy.ClientConnection;
+import io.holdfast.server.proxy.ErrorResponses;
+import io.holdfast.server.proxy.ProxyContext;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the pipeline of every client connection: the HTTP codec, sized by
+ * {@code client_buffer_size} like Pushpin (the whole request head must fit), then the
+ * {@link ClientConnection} that routes and proxies. Connections past {@code client_maxconn} are
+ * answered 503 and closed.
+ */
+public final class ClientChannelInitializer extends ChannelInitializer<SocketChannel> {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientChannelInitializer.class);
+
+    private final ProxyContext services;
+    private final AtomicInteger open = new AtomicInteger();
+
+    public ClientChannelInitializer(ProxyContext services) {
+        this.services = services;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        int maxConn = services.config().clientMaxConn();
+        int bufferSize = services.config().clientBufferSize();
+        ch.pipeline().addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(bufferSize)
+                .setMaxHeaderSize(bufferSize)
+                .setMaxChunkSize(64 * 1024)));
+        if (open.incrementAndGet() > maxConn) {
+            open.decrementAndGet();
+            LOG.warn("refusing connection from {}: client_maxconn ({}) reached", ch.remoteAddress(), maxConn);
+            ch.writeAndFlush(ErrorResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "Too many connections (client_maxconn).", false)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
+        ch.pipeline().addLast(HandlerNames.CLIENT, new ClientConnection(services));
+    }
+
+    /** Client connections open now. */
+    public int openConnections() {
+        return open.get();
+    }
+}

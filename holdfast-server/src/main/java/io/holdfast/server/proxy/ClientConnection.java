@@ -1,0 +1,462 @@
+package io.holdfast.server.proxy;
+
+import io.holdfast.server.route.Route;
+import io.holdfast.server.route.RouteTable;
+import io.holdfast.server.route.Target;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client HTTP connection: routes each request and hands it to an {@link Exchange}, one at a time,
+ * so pipelined requests are answered in order (later ones wait, decoded, in a small queue while the
+ * socket stops being read). It enforces the request limits (400, 413, 414, 431), applies
+ * backpressure to request bodies on the exchange's behalf, and closes or reuses the connection once
+ * a response is complete.
+ */
+public final class ClientConnection extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
+    private static final AtomicLong IDS = new AtomicLong();
+    /** Decoded messages of pipelined requests buffered before we stop reading the socket. */
+    private static final int MAX_QUEUED_MESSAGES = 64;
+    /** Unread body bytes of an already answered request we read and drop to keep the connection. */
+    private static final long MAX_SKIPPED_BODY = 64 * 1024;
+
+    private final ProxyContext services;
+    private final long id = IDS.incrementAndGet();
+    private ChannelHandlerContext ctx;
+    private String remoteAddress = "-";
+
+    private Exchange exchange;
+    private RequestContext request;
+    private boolean requestBodyDone = true;
+    private long requestBodyBytes;
+    private boolean discardingBody;
+    private boolean skippingBody;
+    private boolean bodyPaused;
+    private boolean draining;
+    private boolean closed;
+    private ArrayDeque<Object> queued;
+    private boolean processingQueue;
+
+    public ClientConnection(ProxyContext services) {
+        this.services = services;
+    }
+
+    public long id() { return id; }
+    public Channel channel() { return ctx.channel(); }
+    public ChannelHandlerContext context() { return ctx; }
+    public ProxyContext services() { return services; }
+    public String remoteAddress() { return remoteAddress; }
+    /** The request being answered now, or null between requests. */
+    public RequestContext currentRequest() { return request; }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        SocketAddress remote = ctx.channel().remoteAddress();
+        if (remote instanceof InetSocketAddress inet) {
+            remoteAddress = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        services.connections().add(this);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if ((exchange != null && requestBodyDone) || (queued != null && !queued.isEmpty())) {
+            enqueue(msg);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void enqueue(Object msg) {
+        if (queued == null) {
+            queued = new ArrayDeque<>(4);
+        }
+        queued.add(msg);
+        updateAutoRead();
+    }
+
+    private void dispatch(Object msg) {
+        if (msg instanceof HttpRequest req) {
+            onRequest(req);
+            if (msg instanceof HttpContent content) {
+                onContent(content);
+            }
+        } else if (msg instanceof HttpContent content) {
+            onContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest req) {
+        requestBodyDone = false;
+        requestBodyBytes = 0;
+        discardingBody = false;
+        skippingBody = false;
+        DecoderResult result = req.decoderResult();
+        if (result.isFailure()) {
+            onMalformedRequest(req, result.cause());
+            return;
+        }
+        long start = System.nanoTime();
+        boolean keepAlive = HttpUtil.isKeepAlive(req) && !draining;
+        String uri = req.uri();
+        String host = req.headers().get(HttpHeaderNames.HOST, "");
+        String pathAndQuery = uri;
+        if (uri.startsWith("http://") || uri.startsWith("https://")) {
+            int slash = uri.indexOf('/', uri.indexOf("//") + 2);
+            host = slash < 0 ? uri.substring(uri.indexOf("//") + 2) : uri.substring(uri.indexOf("//") + 2, slash);
+            pathAndQuery = slash < 0 ? "/" : uri.substring(slash);
+        }
+        boolean secure = services.config().acceptXForwardedProtocol() && forwardedSecure(req);
+        String gripSig = req.headers().get("Grip-Sig");
+        boolean trusted = gripSig != null && services.signer().isTrustedUpstream(gripSig);
+        ClientInfo info = new ClientInfo(remoteAddress, secure, trusted);
+        Route route = selectRoute(req, host, pathAndQuery, secure);
+        request = new RequestContext(id, req, host, pathAndQuery, route, info, keepAlive, start);
+
+        if (!pathAndQuery.startsWith("/") && !"*".equals(pathAndQuery)) {
+            respondError(HttpResponseStatus.BAD_REQUEST, "Malformed request target: " + uri, false);
+            return;
+        }
+        long limit = services.config().maxRequestBodySize();
+        if (limit > 0 && HttpUtil.getContentLength(req, -1L) > limit) {
+            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "Request body of " + HttpUtil.getContentLength(req, -1L) + " bytes is over the limit of "
+                            + limit + " bytes (max_request_body_size).", false);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(req)) {
+            // Spec 1.1 strips Expect towards the origin, so the proxy answers it itself.
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER));
+        }
+        if (req.headers().contains("Pushpin-Check")) {
+            respondError(HttpResponseStatus.OK, "Holdfast, a GRIP proxy compatible with Pushpin.", keepAlive);
+            return;
+        }
+        if (route == null) {
+            respondError(HttpResponseStatus.BAD_GATEWAY, "Route not found", keepAlive);
+            return;
+        }
+        Target first = route.targets().get(0);
+        switch (first.kind()) {
+            case TEST -> exchange = services.testTarget().handle(this, request, first);
+            case ZHTTP -> respondError(HttpResponseStatus.BAD_GATEWAY,
+                    "Route " + route.describe() + " uses a zhttp target, which Holdfast does not support.", keepAlive);
+            default -> {
+                OriginExchange origin = new OriginExchange(this, request);
+                exchange = origin;
+                origin.start();
+            }
+        }
+    }
+
+    private Route selectRoute(HttpRequest req, String host, String pathAndQuery, boolean secure) {
+        RouteTable table = services.routes().current();
+        if (services.config().acceptPushpinRoute()) {
+            String routeId = req.headers().get("Pushpin-Route");
+            if (routeId != null) {
+                return table.byId(routeId).orElse(null);
+            }
+        }
+        int q = pathAndQuery.indexOf('?');
+        String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+        boolean webSocket = req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+        Optional<Route> route = table.match(host, path, secure, webSocket);
+        return route.orElse(null);
+    }
+
+    private static boolean forwardedSecure(HttpRequest req) {
+        String proto = req.headers().get("X-Forwarded-Proto", req.headers().get("X-Forwarded-Protocol", ""));
+        return proto.equalsIgnoreCase("https") || proto.equalsIgnoreCase("wss");
+    }
+
+    private void onMalformedRequest(HttpRequest req, Throwable cause) {
+        request = new RequestContext(id, req, "", req.uri(), null, new ClientInfo(remoteAddress, false, false),
+                false, System.nanoTime());
+        HttpResponseStatus status;
+        String message;
+        if (cause instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+            message = "Request headers are larger than " + services.config().clientBufferSize()
+                    + " bytes (client_buffer_size).";
+        } else if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+            message = "Request line is too long.";
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+            message = "Malformed HTTP request: " + cause.getMessage();
+        }
+        LOG.info("conn={} {}: {} ({})", id, remoteAddress, status, message);
+        respondError(status, message, false);
+    }
+
+    private void onContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            if (exchange == null && request != null && !discardingBody) {
+                onMalformedRequest(request.request(), content.decoderResult().cause());
+            } else {
+                abort("malformed request body: " + content.decoderResult().cause().getMessage());
+            }
+            return;
+        }
+        requestBodyBytes += content.content().readableBytes();
+        long limit = services.config().maxRequestBodySize();
+        if (limit > 0 && requestBodyBytes > limit && !discardingBody) {
+            content.release();
+            if (exchange != null && !responseStarted()) {
+                Exchange e = exchange;
+                exchange = null;
+                e.onClientClosed();
+            }
+            discardingBody = true;
+            if (exchange == null) {
+                respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                        "Request body is over the limit of " + limit + " bytes (max_request_body_size).", false);
+            } else {
+                abort("request body over the limit of " + limit + " bytes");
+            }
+            return;
+        }
+        if (last) {
+            requestBodyDone = true;
+        }
+        if (exchange != null && !discardingBody) {
+            exchange.onRequestContent(content);
+        } else {
+            content.release();
+            if (last && skippingBody) {
+                skippingBody = false;
+                processQueue();
+            }
+        }
+    }
+
+    private boolean responseStarted() {
+        return exchange instanceof OriginExchange origin && origin.responseStarted();
+    }
+
+    /** Sends a complete plain-text response for the current request and completes it. */
+    public void respondError(HttpResponseStatus status, String message, boolean keepAlive) {
+        boolean keep = keepAlive && !draining;
+        ctx.writeAndFlush(ErrorResponses.text(status, message, keep));
+        exchange = null;
+        completeExchange(status.code(), message.length() + 1, keep, null);
+    }
+
+    /**
+     * The current response has been fully written. Logs it, then either closes the connection or moves
+     * on to the next pipelined request.
+     */
+    public void completeExchange(int status, long bytes, boolean keepAlive, String note) {
+        if (request != null) {
+            AccessLog.log(request, status, bytes, note, services.config().logUserAgent());
+        }
+        exchange = null;
+        RequestContext done = request;
+        request = null;
+        boolean smallBodyLeft = !requestBodyDone && done != null && !discardingBody
+                && !HttpUtil.isTransferEncodingChunked(done.request())
+                && HttpUtil.getContentLength(done.request(), 0L) - requestBodyBytes <= MAX_SKIPPED_BODY;
+        if (!keepAlive || draining || (!requestBodyDone && !smallBodyLeft)) {
+            closed = true;
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            releaseQueued();
+            return;
+        }
+        if (!requestBodyDone) {
+            // Answered before the body was read (a local target, an error): skip the rest, then go on.
+            skippingBody = true;
+            return;
+        }
+        processQueue();
+    }
+
+    private void processQueue() {
+        if (processingQueue || queued == null) {
+            updateAutoRead();
+            return;
+        }
+        processingQueue = true;
+        try {
+            while (!closed && !(exchange != null && requestBodyDone) && !queued.isEmpty()) {
+                dispatch(queued.poll());
+            }
+        } finally {
+            processingQueue = false;
+        }
+        updateAutoRead();
+    }
+
+    /** Hands the client to the exchange that now answers it (e.g. a GRIP hold after the origin's reply). */
+    public void replaceExchange(Exchange from, Exchange to) {
+        if (exchange == from) {
+            exchange = to;
+        }
+    }
+
+    /** Called by the exchange: stop or resume reading the request body (origin backpressure). */
+    public void pauseRequestBody(boolean paused) {
+        bodyPaused = paused;
+        updateAutoRead();
+    }
+
+    private void updateAutoRead() {
+        boolean read = !bodyPaused && (queued == null || queued.size() < MAX_QUEUED_MESSAGES);
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    /** Closes the connection at once (the response cannot be completed); logs why. */
+    public void abort(String reason) {
+        if (closed) {
+            return;
+        }
+        LOG.info("conn={} {}: closing: {}", id, remoteAddress, reason);
+        closed = true;
+        if (request != null) {
+            AccessLog.log(request, 0, 0, "aborted: " + reason, false);
+            request = null;
+        }
+        ctx.close();
+    }
+
+    /** Stop taking requests: idle connections close now, busy ones after their current response. */
+    public void drain() {
+        draining = true;
+        if (exchange == null) {
+            closed = true;
+            ctx.close();
+        } else {
+            exchange.onDrain();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onClientWritabilityChanged(ctx.channel().isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closed = true;
+        services.connections().remove(this);
+        Exchange e = exchange;
+        exchange = null;
+        if (e != null) {
+            e.onClientClosed();
+            if (request != null) {
+                AccessLog.log(request, 499, 0, "client closed", false);
+                request = null;
+            }
+        }
+        releaseQueued();
+        ctx.fireChannelInactive();
+    }
+
+    private void releaseQueued() {
+        if (queued != null) {
+            Object msg;
+            while ((msg = queued.poll()) != null) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("conn={} {}: error", id, remoteAddress, cause);
+        } else {
+            LOG.info("conn={} {}: closing after error: {}", id, remoteAddress, cause.toString());
+        }
+        ctx.close();
+    }
+
+    /** Whether responses should ask to close (client asked, or the server is draining). */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Writes a response head or content to the client without flushing. */
+    public void write(Object msg) {
+        ctx.write(msg, ctx.voidPromise());
+    }
+
+    public void flush() {
+        ctx.flush();
+    }
+
+    /** Prepares a response head for this client: keep-alive or close, and chunking for unknown lengths. */
+    public void prepareResponseHead(HttpResponse response, boolean keepAlive) {
+        boolean http10 = request != null && request.request().protocolVersion().equals(HttpVersion.HTTP_1_0);
+        boolean hasLength = response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        boolean keep = keepAlive && !draining;
+        if (!hasLength && !isBodiless(response)) {
+            if (http10) {
+                keep = false;
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (!keep) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (http10) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+    }
+
+    private boolean isBodiless(HttpResponse response) {
+        int code = response.status().code();
+        return code == 204 || code == 304 || (code >= 100 && code < 200)
+                || (request != null && request.request().method().name().equals("HEAD"));
+    }
+
+    /** True when {@link #prepareResponseHead} decided the connection closes after this response. */
+    public static boolean closesAfter(HttpResponse response) {
+        return response.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true);
+    }
+}

@@ -1,0 +1,74 @@
+package io.holdfast.server.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The last handler of an origin connection: passes events to the {@link OriginExchange} using the
+ * connection, if any. A pooled connection that receives data nobody asked for, or that stays idle
+ * past {@code origin_idle_timeout}, is closed.
+ */
+final class OriginChannelHandler extends ChannelInboundHandlerAdapter {
+    private OriginExchange exchange;
+
+    void attach(OriginExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    void detach() {
+        this.exchange = null;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (exchange != null) {
+            exchange.onOriginRead(msg);
+        } else {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onOriginReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.onOriginWritabilityChanged();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && exchange == null) {
+            ctx.close();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        OriginExchange e = exchange;
+        exchange = null;
+        if (e != null) {
+            e.onOriginClosed(null);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        OriginExchange e = exchange;
+        exchange = null;
+        ctx.close();
+        if (e != null) {
+            e.onOriginClosed(cause);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.holdfast.server.proxy;
+
+import io.holdfast.server.config.HoldfastConfig;
+import io.holdfast.server.listen.Transport;
+import io.holdfast.server.route.Target;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Opens and pools connections to origin targets. Each event loop has its own idle pool, and a
+ * client's origin connection always lives on the client's loop, so handing data between the two
+ * never crosses threads and the pools need no locks.
+ */
+public final class OriginConnector {
+    static final String CODEC = "http";
+    static final String IDLE = "idle";
+    static final String HANDLER = "origin";
+    /** Idle connections kept per target per event loop; more are closed on release. */
+    static final int MAX_IDLE_PER_TARGET = 128;
+
+    /** What makes two origin connections interchangeable. */
+    record PoolKey(String host, int port, boolean ssl, boolean insecure, String sniHost) {
+        static PoolKey of(Target target) {
+            String sni = target.hostHeader().map(OriginConnector::hostOnly).orElse(target.host());
+            return new PoolKey(target.host(), target.port(), target.ssl(), target.insecure(), sni);
+        }
+    }
+
+    private final Transport transport;
+    private final HoldfastConfig config;
+    private final FastThreadLocal<Map<PoolKey, ArrayDeque<Channel>>> pools = new FastThreadLocal<>() {
+        @Override
+        protected Map<PoolKey, ArrayDeque<Channel>> initialValue() {
+            return new HashMap<>();
+        }
+    };
+    private volatile SslContext verifyingTls;
+    private volatile SslContext insecureTls;
+
+    public OriginConnector(Transport transport, HoldfastConfig config) {
+        this.transport = transport;
+        this.config = config;
+    }
+
+    /** A pooled idle connection to the target on this loop, or null. Call on {@code loop}. */
+    Channel pollIdle(EventLoop loop, PoolKey key) {
+        assert loop.inEventLoop();
+        ArrayDeque<Channel> idle = pools.get().get(key);
+        if (idle == null) {
+            return null;
+        }
+        Channel ch;
+        while ((ch = idle.pollLast()) != null) {
+            if (ch.isActive()) {
+                return ch;
+            }
+        }
+        return null;
+    }
+
+    /** Opens a new connection to the target on the given loop. */
+    ChannelFuture connect(EventLoop loop, PoolKey key) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(transport.socketChannelClass())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.originConnectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.AUTO_READ, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) throws SSLException {
+                        ChannelPipeline p = ch.pipeline();
+                        if (key.ssl()) {
+                            p.addLast("tls", newTlsHandler(ch, key));
+                        }
+                        p.addLast(CODEC, new HttpClientCodec(new HttpDecoderConfig()
+                                .setMaxInitialLineLength(16 * 1024)
+                                .setMaxHeaderSize(64 * 1024)
+                                .setMaxChunkSize(64 * 1024), false, false));
+                        p.addLast(IDLE, new IdleStateHandler(0, 0,
+                                config.originIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                        p.addLast(HANDLER, new OriginChannelHandler());
+                    }
+                });
+        return b.connect(key.host(), key.port());
+    }
+
+    /** Returns a healthy connection to its loop's pool, or closes it when the pool is full. */
+    void release(Channel ch, PoolKey key) {
+        assert ch.eventLoop().inEventLoop();
+        OriginChannelHandler handler = ch.pipeline().get(OriginChannelHandler.class);
+        if (!ch.isActive() || handler == null) {
+            ch.close();
+            return;
+        }
+        handler.detach();
+        ArrayDeque<Channel> idle = pools.get().computeIfAbsent(key, k -> new ArrayDeque<>());
+        if (idle.size() >= MAX_IDLE_PER_TARGET) {
+            ch.close();
+            return;
+        }
+        idle.addLast(ch);
+        ch.closeFuture().addListener(f -> idle.remove(ch));
+    }
+
+    private SslHandler newTlsHandler(Channel ch, PoolKey key) throws SSLException {
+        SslContext ctx = key.insecure() ? insecureContext() : verifyingContext();
+        SslHandler handler = ctx.newHandler(ch.alloc(), key.sniHost(), key.port());
+        if (!key.insecure()) {
+            SSLEngine engine = handler.engine();
+            SSLParameters params = engine.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            engine.setSSLParameters(params);
+        }
+        handler.setHandshakeTimeoutMillis(config.originConnectTimeout().toMillis());
+        return handler;
+    }
+
+    private SslContext verifyingContext() throws SSLException {
+        SslContext ctx = verifyingTls;
+        if (ctx == null) {
+            ctx = SslContextBuilder.forClient().build();
+            verifyingTls = ctx;
+        }
+        return ctx;
+    }
+
+    private SslContext insecureContext() throws SSLException {
+        SslContext ctx = insecureTls;
+        if (ctx == null) {
+            ctx = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+            insecureTls = ctx;
+        }
+        return ctx;
+    }
+
+    static String hostOnly(String hostAndPort) {
+        if (hostAndPort.startsWith("[")) {
+            int close = hostAndPort.indexOf(']');
+            return close > 0 ? hostAndPort.substring(1, close) : hostAndPort;
+        }
+        int colon = hostAndPort.lastIndexOf(':');
+        return colon > 0 && hostAndPort.indexOf(':') == colon ? hostAndPort.substring(0, colon) : hostAndPort;
+    }
+
+}

@@ -1,0 +1,454 @@
+package io.holdfast.server.proxy;
+
+import io.holdfast.grip.instruct.GripInstructParser;
+import io.holdfast.server.config.HoldfastConfig;
+import io.holdfast.server.route.Route;
+import io.holdfast.server.route.Target;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request forwarded to an origin and its response relayed back. Targets are tried in order on
+ * connect failure (spec 1.7); the request body streams to the origin and the response body streams
+ * to the client, each side pausing the other when its socket is full, so no body is ever held
+ * whole. A GRIP-instructed response (spec 1.2) is instead buffered, up to 100,000 bytes as Pushpin
+ * does, and handed to {@link GripHandoff}.
+ */
+final class OriginExchange implements Exchange {
+    private static final Logger LOG = LoggerFactory.getLogger(OriginExchange.class);
+    /** Spec 1.1: GRIP instruct responses are buffered up to this many bytes. */
+    static final int MAX_GRIP_BODY = 100_000;
+    /** Request body bytes held while no origin connection exists yet, before reading pauses. */
+    private static final int MAX_PENDING_BODY = 64 * 1024;
+
+    private final ClientConnection client;
+    private final RequestContext req;
+    private final ProxyContext services;
+    private final EventLoop loop;
+    private final Route route;
+    private final boolean requestHasBody;
+    private final List<String> failures = new ArrayList<>(2);
+
+    private int nextTarget;
+    private Target target;
+    private OriginConnector.PoolKey key;
+    private Channel origin;
+    private boolean reused;
+    private boolean retriedStale;
+    private ArrayDeque<HttpContent> pendingBody;
+    private int pendingBytes;
+    private boolean requestSent;
+    private ScheduledFuture<?> responseTimer;
+    private boolean skippingInformational;
+    private boolean responseStarted;
+    private boolean originKeepAlive;
+    private boolean clientKeepAlive;
+    private int status;
+    private long bytesOut;
+    private HttpResponse gripResponse;
+    private CompositeByteBuf gripBody;
+    private boolean finished;
+
+    OriginExchange(ClientConnection client, RequestContext req) {
+        this.client = client;
+        this.req = req;
+        this.services = client.services();
+        this.loop = client.channel().eventLoop();
+        this.route = req.route();
+        HttpRequest r = req.request();
+        this.requestHasBody = HttpUtil.isTransferEncodingChunked(r) || HttpUtil.getContentLength(r, 0L) > 0;
+    }
+
+    boolean responseStarted() {
+        return responseStarted;
+    }
+
+    void start() {
+        connectNext();
+    }
+
+    private void connectNext() {
+        if (nextTarget >= route.targets().size()) {
+            failConnect();
+            return;
+        }
+        target = route.targets().get(nextTarget++);
+        if (target.kind() != Target.Kind.ORIGIN) {
+            failures.add(target.describe() + ": not an HTTP origin");
+            connectNext();
+            return;
+        }
+        key = OriginConnector.PoolKey.of(target);
+        Channel idle = services.connector().pollIdle(loop, key);
+        if (idle != null) {
+            reused = true;
+            attach(idle);
+            return;
+        }
+        connectFresh();
+    }
+
+    private void connectFresh() {
+        reused = false;
+        Target connecting = target;
+        ChannelFuture connect = services.connector().connect(loop, key);
+        connect.addListener(f -> {
+            if (finished) {
+                connect.channel().close();
+            } else if (!f.isSuccess()) {
+                failures.add(connecting.describe() + ": " + describe(f.cause()));
+                connectNext();
+            } else {
+                SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
+                if (tls == null) {
+                    attach(connect.channel());
+                } else {
+                    tls.handshakeFuture().addListener(h -> {
+                        if (finished) {
+                            connect.channel().close();
+                        } else if (h.isSuccess()) {
+                            attach(connect.channel());
+                        } else {
+                            connect.channel().close();
+                            failures.add(connecting.describe() + ": TLS handshake failed: " + h.cause().getMessage());
+                            connectNext();
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    private void attach(Channel ch) {
+        origin = ch;
+        ch.pipeline().get(OriginChannelHandler.class).attach(this);
+        ch.config().setAutoRead(true);
+        String uri = route.rewritePath(req.pathAndQuery());
+        HttpRequest head = services.requestFactory().build(req.request(), uri, route, target, req.client());
+        ch.write(head, ch.voidPromise());
+        if (pendingBody != null) {
+            HttpContent c;
+            while ((c = pendingBody.poll()) != null) {
+                writeBody(c);
+            }
+            pendingBytes = 0;
+        }
+        ch.flush();
+        client.pauseRequestBody(!requestSent && !ch.isWritable());
+        if (requestSent) {
+            armResponseTimer();
+        }
+    }
+
+    @Override
+    public void onRequestContent(HttpContent content) {
+        if (finished) {
+            content.release();
+            return;
+        }
+        if (origin == null) {
+            if (pendingBody == null) {
+                pendingBody = new ArrayDeque<>(2);
+            }
+            pendingBody.add(content);
+            pendingBytes += content.content().readableBytes();
+            if (content instanceof LastHttpContent) {
+                requestSent = true;
+            }
+            client.pauseRequestBody(pendingBytes > MAX_PENDING_BODY);
+            return;
+        }
+        writeBody(content);
+        origin.flush();
+        if (requestSent) {
+            armResponseTimer();
+        } else if (!origin.isWritable()) {
+            client.pauseRequestBody(true);
+        }
+    }
+
+    private void writeBody(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            requestSent = true;
+        }
+        origin.write(content, origin.voidPromise());
+    }
+
+    void onOriginWritabilityChanged() {
+        if (!requestSent && origin != null) {
+            client.pauseRequestBody(!origin.isWritable());
+        }
+    }
+
+    private void armResponseTimer() {
+        if (responseTimer != null || responseStarted || gripResponse != null) {
+            return;
+        }
+        long millis = services.config().originResponseTimeout().toMillis();
+        responseTimer = loop.schedule(this::onResponseTimeout, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    private void onResponseTimeout() {
+        responseTimer = null;
+        if (finished || responseStarted) {
+            return;
+        }
+        LOG.warn("conn={} origin {} did not answer {} {} within {} ms", req.connectionId(), target.describe(),
+                req.request().method(), req.pathAndQuery(), services.config().originResponseTimeout().toMillis());
+        fail(HttpResponseStatus.GATEWAY_TIMEOUT, "The origin did not respond in time ("
+                + services.config().originResponseTimeout().toSeconds() + " s, origin_response_timeout).");
+    }
+
+    void onOriginRead(Object msg) {
+        if (finished) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            onResponseHead(response);
+        }
+        if (msg instanceof HttpContent content) {
+            onResponseContent(content);
+        } else if (!(msg instanceof HttpResponse)) {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        int code = response.status().code();
+        if (code >= 100 && code < 200 && code != 101) {
+            // We answered Expect ourselves; an origin's interim response has no client to go to.
+            skippingInformational = true;
+            return;
+        }
+        cancelResponseTimer();
+        status = code;
+        originKeepAlive = HttpUtil.isKeepAlive(response);
+        if (!route.noGrip() && !req.client().trustedUpstream() && GripInstructParser.isGripResponse(response.headers())) {
+            gripResponse = response;
+            gripBody = origin.alloc().compositeBuffer();
+            return;
+        }
+        responseStarted = true;
+        HttpHeaders headers = response.headers().copy();
+        HopByHop.strip(headers);
+        HttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), headers);
+        client.prepareResponseHead(out, req.keepAlive());
+        clientKeepAlive = !ClientConnection.closesAfter(out);
+        client.write(out);
+    }
+
+    private void onResponseContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (skippingInformational) {
+            content.release();
+            skippingInformational = !last;
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            content.release();
+            onOriginBroken("malformed response from origin: " + content.decoderResult().cause().getMessage());
+            return;
+        }
+        if (gripResponse != null) {
+            onGripContent(content, last);
+            return;
+        }
+        bytesOut += content.content().readableBytes();
+        client.write(content);
+        if (last) {
+            finished = true;
+            releaseOrigin();
+            client.flush();
+            client.completeExchange(status, bytesOut, clientKeepAlive, null);
+        } else if (!client.channel().isWritable()) {
+            origin.config().setAutoRead(false);
+        }
+    }
+
+    private void onGripContent(HttpContent content, boolean last) {
+        if (gripBody.readableBytes() + content.content().readableBytes() > MAX_GRIP_BODY) {
+            content.release();
+            LOG.warn("conn={} origin {} sent a GRIP response body over {} bytes", req.connectionId(),
+                    target.describe(), MAX_GRIP_BODY);
+            fail(HttpResponseStatus.BAD_GATEWAY, "GRIP instruct response too large (over " + MAX_GRIP_BODY + " bytes).");
+            return;
+        }
+        gripBody.addComponent(true, content.content());
+        if (!last) {
+            return;
+        }
+        finished = true;
+        releaseOrigin();
+        CompositeByteBuf body = gripBody;
+        gripBody = null;
+        Exchange next = services.gripHandoff().accept(client, req, gripResponse, body);
+        client.replaceExchange(this, next);
+    }
+
+    void onOriginReadComplete() {
+        if (responseStarted) {
+            client.flush();
+        }
+    }
+
+    @Override
+    public void onClientWritabilityChanged(boolean writable) {
+        if (origin != null && responseStarted) {
+            origin.config().setAutoRead(writable);
+        }
+    }
+
+    void onOriginClosed(Throwable cause) {
+        origin = null;
+        if (finished) {
+            return;
+        }
+        if (!responseStarted && gripResponse == null && !skippingInformational) {
+            if (reused && !retriedStale && !requestHasBody) {
+                // A pooled connection the origin had already closed: the request never reached it.
+                retriedStale = true;
+                connectFresh();
+                return;
+            }
+        }
+        onOriginBroken(cause == null ? "origin closed the connection" : describe(cause));
+    }
+
+    private void onOriginBroken(String reason) {
+        if (finished) {
+            return;
+        }
+        LOG.warn("conn={} origin {}: {} ({} {})", req.connectionId(), target.describe(), reason,
+                req.request().method(), req.pathAndQuery());
+        if (responseStarted) {
+            finished = true;
+            cancelResponseTimer();
+            closeOrigin();
+            client.flush();
+            client.abort("origin " + target.describe() + " failed mid-response: " + reason);
+        } else {
+            fail(HttpResponseStatus.BAD_GATEWAY, "Error while proxying to origin: " + reason + ".");
+        }
+    }
+
+    private void failConnect() {
+        String tried = String.join("; ", failures);
+        LOG.warn("conn={} unable to connect to any target of route {}: {}", req.connectionId(), route.describe(), tried);
+        StringBuilder body = new StringBuilder("Bad gateway: Holdfast could not connect to the origin");
+        if (services.config().debug() || route.debug()) {
+            body.append(". Tried: ").append(tried);
+        } else if (!failures.isEmpty()) {
+            String first = failures.get(failures.size() - 1);
+            body.append(" (").append(first.substring(first.indexOf(": ") + 2)).append(')');
+        }
+        body.append(".\n");
+        if (HoldfastConfig.DEFAULT_ROUTE.equals(route.source().strip())) {
+            body.append("No origin is listening on ").append(route.targets().get(0).describe())
+                    .append(". Start your app there, or point Holdfast at it: ./holdfast --route \"* HOST:PORT\"")
+                    .append(" (or a routes file, see README).\n");
+        }
+        fail(HttpResponseStatus.BAD_GATEWAY, body.toString());
+    }
+
+    private void fail(HttpResponseStatus failure, String message) {
+        finished = true;
+        cancelResponseTimer();
+        closeOrigin();
+        releaseBuffers();
+        client.respondError(failure, message, req.keepAlive());
+    }
+
+    private void releaseOrigin() {
+        cancelResponseTimer();
+        Channel ch = origin;
+        origin = null;
+        if (ch == null) {
+            return;
+        }
+        if (originKeepAlive && requestSent) {
+            services.connector().release(ch, key);
+        } else {
+            ch.close();
+        }
+    }
+
+    private void closeOrigin() {
+        Channel ch = origin;
+        origin = null;
+        if (ch != null) {
+            OriginChannelHandler handler = ch.pipeline().get(OriginChannelHandler.class);
+            if (handler != null) {
+                handler.detach();
+            }
+            ch.close();
+        }
+    }
+
+    private void releaseBuffers() {
+        if (pendingBody != null) {
+            pendingBody.forEach(HttpContent::release);
+            pendingBody.clear();
+        }
+        if (gripBody != null) {
+            gripBody.release();
+            gripBody = null;
+        }
+    }
+
+    @Override
+    public void onClientClosed() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelResponseTimer();
+        closeOrigin();
+        releaseBuffers();
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof ConnectException) {
+            String m = cause.getMessage();
+            if (m != null && m.toLowerCase().contains("refused")) {
+                return "connection refused";
+            }
+            if (m != null && m.toLowerCase().contains("timed out")) {
+                return "connect timed out";
+            }
+        }
+        if (cause instanceof io.netty.channel.ConnectTimeoutException) {
+            return "connect timed out";
+        }
+        String m = cause.getMessage();
+        return m == null ? cause.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,131 @@
+package io.holdfast.server.proxy;
+
+import io.holdfast.grip.GripFeatures;
+import io.holdfast.server.config.ForwardedForPolicy;
+import io.holdfast.server.config.HoldfastConfig;
+import io.holdfast.server.config.XForwardedProtocolMode;
+import io.holdfast.server.route.Route;
+import io.holdfast.server.route.Target;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the request head sent to the origin from the client's, following spec 1.1: hop-by-hop and
+ * encoding headers removed, client {@code Grip-*} headers removed unless the client is a trusted
+ * upstream proxy, {@code X-Forwarded-*}, {@code CDN-Loop}, {@code Host} and route {@code header=}
+ * rules applied, and {@code Grip-Sig}/{@code Grip-Feature} added when the route has GRIP.
+ */
+public final class OriginRequestFactory {
+    private static final String GRIP_PREFIX = "grip-";
+
+    private final HoldfastConfig config;
+    private final GripSigner signer;
+
+    public OriginRequestFactory(HoldfastConfig config, GripSigner signer) {
+        this.config = config;
+        this.signer = signer;
+    }
+
+    public HttpRequest build(HttpRequest client, String uri, Route route, Target target, ClientInfo info) {
+        HttpHeaders headers = client.headers().copy();
+        boolean chunked = HttpUtil.isTransferEncodingChunked(client);
+        HopByHop.strip(headers);
+        headers.remove(HttpHeaderNames.ACCEPT_ENCODING);
+        headers.remove(HttpHeaderNames.EXPECT);
+        if (config.acceptPushpinRoute()) {
+            headers.remove("Pushpin-Route");
+        }
+        if (!info.trustedUpstream()) {
+            removeGripHeaders(headers);
+        }
+        applyForwardedProtocol(headers, info);
+        applyForwardedFor(headers, info);
+        if (config.cdnLoop() != null) {
+            headers.add("CDN-Loop", config.cdnLoop());
+        }
+        String host = target.hostHeader().or(route::asHost).orElse(null);
+        if (host != null) {
+            headers.set(HttpHeaderNames.HOST, host);
+        } else if (!headers.contains(HttpHeaderNames.HOST)) {
+            headers.set(HttpHeaderNames.HOST, target.describe());
+        }
+        for (var rule : route.headers()) {
+            headers.remove(rule.name());
+            if (!rule.value().isEmpty()) {
+                headers.set(rule.name(), rule.value());
+            }
+        }
+        if (!route.noGrip() && !info.trustedUpstream()) {
+            headers.set("Grip-Sig", signer.sign(route));
+            headers.set("Grip-Feature", GripFeatures.CURRENT);
+        }
+        if (chunked) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri, headers);
+    }
+
+    private static void removeGripHeaders(HttpHeaders headers) {
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        List<CharSequence> doomed = null;
+        while (it.hasNext()) {
+            CharSequence name = it.next().getKey();
+            if (name.length() >= GRIP_PREFIX.length()
+                    && name.subSequence(0, GRIP_PREFIX.length()).toString().equalsIgnoreCase(GRIP_PREFIX)) {
+                if (doomed == null) {
+                    doomed = new ArrayList<>(2);
+                }
+                doomed.add(name);
+            }
+        }
+        if (doomed != null) {
+            doomed.forEach(headers::remove);
+        }
+    }
+
+    // Spec 1.1: incoming copies are always removed; ours is added only for TLS clients.
+    private void applyForwardedProtocol(HttpHeaders headers, ClientInfo info) {
+        headers.remove("X-Forwarded-Proto");
+        headers.remove("X-Forwarded-Protocol");
+        if (!info.secure()) {
+            return;
+        }
+        XForwardedProtocolMode mode = config.setXForwardedProtocol();
+        if (mode != XForwardedProtocolMode.NONE) {
+            headers.set("X-Forwarded-Proto", "https");
+        }
+        if (mode == XForwardedProtocolMode.BOTH) {
+            headers.set("X-Forwarded-Protocol", "https");
+        }
+    }
+
+    private void applyForwardedFor(HttpHeaders headers, ClientInfo info) {
+        ForwardedForPolicy policy = info.trustedUpstream() ? config.xForwardedForTrusted() : config.xForwardedFor();
+        if (policy.isUnchanged()) {
+            return;
+        }
+        List<String> existing = new ArrayList<>();
+        for (String value : headers.getAll("X-Forwarded-For")) {
+            for (String part : value.split(",")) {
+                if (!part.isBlank()) {
+                    existing.add(part.strip());
+                }
+            }
+        }
+        List<String> result = policy.apply(existing, info.remoteAddress());
+        headers.remove("X-Forwarded-For");
+        if (!result.isEmpty()) {
+            headers.set("X-Forwarded-For", String.join(", ", result));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.holdfast.server.pubsub;
+
+import io.holdfast.grip.publish.PublishItem;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
+
+/**
+ * A published item prepared once for every subscriber: payload bytes are wrapped in buffers here,
+ * on the publishing thread, and each subscriber writes a retained duplicate of the same buffer, so
+ * a publish to N connections copies nothing N times. Reference counted: each event-loop shard holds
+ * a reference while it delivers.
+ */
+public final class Message extends AbstractReferenceCounted {
+    private final PublishItem item;
+    private final String channel;
+    private final ByteBuf streamContent;
+
+    public Message(PublishItem item, String channel) {
+        this.item = item;
+        this.channel = channel;
+        this.streamContent = item.httpStream()
+                .map(f -> f.content() == null ? null : Unpooled.wrappedBuffer(f.content()))
+                .orElse(null);
+    }
+
+    public PublishItem item() {
+        return item;
+    }
+
+    /** The channel name as subscribed (route prefix included). */
+    public String channel() {
+        return channel;
+    }
+
+    /** A new reference to the {@code http-stream} content, or null; the caller owns it. */
+    public ByteBuf streamContent() {
+        return streamContent == null ? null : streamContent.retainedDuplicate();
+    }
+
+    public int streamContentLength() {
+        return streamContent == null ? 0 : streamContent.readableBytes();
+    }
+
+    @Override
+    protected void deallocate() {
+        if (streamContent != null) {
+            streamContent.release();
+        }
+    }
+
+    @Override
+    public ReferenceCounted touch(Object hint) {
+        return this;
+    }
+}

@@ -1,0 +1,84 @@
+package io.holdfast.server.pubsub;
+
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One event loop's part of the channel registry. Only its loop touches it, so subscribe,
+ * unsubscribe and delivery are plain map operations with no locks. A channel's entry is removed
+ * with its last subscriber, so idle channels cost nothing.
+ */
+final class Shard {
+    private final EventLoop loop;
+    private final Map<String, LinkedHashSet<Subscriber>> channels = new HashMap<>();
+    private final List<Subscriber> batch = new ArrayList<>();
+    private volatile int channelCount;
+    private volatile long subscriptionCount;
+
+    Shard(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    boolean subscribe(String channel, Subscriber s) {
+        boolean added = channels.computeIfAbsent(channel, c -> new LinkedHashSet<>(4)).add(s);
+        if (added) {
+            subscriptionCount++;
+            channelCount = channels.size();
+        }
+        return added;
+    }
+
+    void unsubscribe(String channel, Subscriber s) {
+        LinkedHashSet<Subscriber> subs = channels.get(channel);
+        if (subs != null && subs.remove(s)) {
+            subscriptionCount--;
+            if (subs.isEmpty()) {
+                channels.remove(channel);
+                channelCount = channels.size();
+            }
+        }
+    }
+
+    int subscriberCount(String channel) {
+        LinkedHashSet<Subscriber> subs = channels.get(channel);
+        return subs == null ? 0 : subs.size();
+    }
+
+    /** Delivers to every local subscriber of the message's channel, then flushes each once. */
+    int deliver(Message message) {
+        LinkedHashSet<Subscriber> subs = channels.get(message.channel());
+        if (subs == null) {
+            return 0;
+        }
+        // Copy first: a delivery may end a hold, which unsubscribes it from this very set.
+        batch.addAll(subs);
+        int n = batch.size();
+        try {
+            for (int i = 0; i < n; i++) {
+                batch.get(i).deliver(message);
+            }
+            for (int i = 0; i < n; i++) {
+                batch.get(i).flush();
+            }
+        } finally {
+            batch.clear();
+        }
+        return n;
+    }
+
+    int channelCount() {
+        return channelCount;
+    }
+
+    long subscriptionCount() {
+        return subscriptionCount;
+    }
+}

@@ -1,0 +1,19 @@
+package io.holdfast.server.pubsub;
+
+import io.netty.channel.EventLoop;
+
+/**
+ * Something subscribed to channels: a held HTTP request or stream, later a WebSocket. It lives on
+ * one event loop, and {@link PubSub} only ever calls it there, so it needs no synchronisation.
+ */
+public interface Subscriber {
+
+    /** The loop that owns this subscriber's connection. */
+    EventLoop loop();
+
+    /** Writes the message (without flushing). The subscriber does not own {@code message}. */
+    void deliver(Message message);
+
+    /** Flushes what {@link #deliver} wrote; called once per batch. */
+    void flush();
+}

@@ -1,0 +1,33 @@
+package io.holdfast.server.stats;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Process-wide counters, cheap to bump from any event loop. Nothing is dropped silently: every
+ * delivery Holdfast gives up on is counted here and shown by the publish API's {@code GET /stats}.
+ */
+public final class Counters {
+    public final LongAdder publishRequests = new LongAdder();
+    public final LongAdder itemsPublished = new LongAdder();
+    public final LongAdder deliveries = new LongAdder();
+    /** Subscribers cut off because their outbound buffer stayed over the limit. */
+    public final LongAdder slowSubscribersDropped = new LongAdder();
+    /** Messages not delivered because their subscriber was cut off or had gone. */
+    public final LongAdder deliveriesDropped = new LongAdder();
+    public final LongAdder holdsStarted = new LongAdder();
+    public final LongAdder holdsTimedOut = new LongAdder();
+
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("publish_requests", publishRequests.sum());
+        m.put("items_published", itemsPublished.sum());
+        m.put("deliveries", deliveries.sum());
+        m.put("deliveries_dropped", deliveriesDropped.sum());
+        m.put("slow_subscribers_dropped", slowSubscribersDropped.sum());
+        m.put("holds_started", holdsStarted.sum());
+        m.put("holds_timed_out", holdsTimedOut.sum());
+        return m;
+    }
+}
