@@ -100,7 +100,10 @@ public final class PushpinConfLoader {
                         case "holdfast.subscriber_buffer_size" -> b.subscriberBufferSize(intValue(e));
                         default -> {
                             if (NOT_YET.contains(name)) {
-                                notYet.add("[" + e.section() + "] " + e.key());
+                                // A key left empty or false asks for nothing we lack: no need to warn.
+                                if (!isOff(e.value())) {
+                                    notYet.add("[" + e.section() + "] " + e.key());
+                                }
                             } else if (!PLUMBING.contains(name)) {
                                 unknown.add("[" + e.section() + "] " + e.key() + " (line " + e.line() + ")");
                             }
@@ -159,6 +162,11 @@ public final class PushpinConfLoader {
         } catch (NumberFormatException ex) {
             throw new IllegalArgumentException("\"" + e.value() + "\" is not a number of seconds");
         }
+    }
+
+    private static boolean isOff(String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        return v.isEmpty() || v.equals("false") || v.equals("no") || v.equals("off") || v.equals("0");
     }
 
     // QSettings reads true/false; Pushpin's files also use yes/no and 1/0 in places.
