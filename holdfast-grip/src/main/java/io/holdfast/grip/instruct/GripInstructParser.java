@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
  * single-valued and, as in Pushpin, only their first occurrence counts (a keep-alive's data may thus
  * contain commas). Every error is a {@link GripInstructException} naming the header or JSON field;
  * the server answers those with 502.
+ *
+ * <p>Pushpin reads header bytes as UTF-8. A server whose HTTP codec decodes header bytes as
+ * ISO-8859-1 should re-decode non-ASCII values before calling in, or channel names will differ.
  */
 public final class GripInstructParser {
 

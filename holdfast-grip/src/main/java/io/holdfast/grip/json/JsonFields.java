@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +78,7 @@ public final class JsonFields {
         if (!v.isNumber() || (!v.isIntegralNumber() && v.asDouble() != Math.rint(v.asDouble()))) {
             throw new JsonFieldException(path(parent, key), "not an integer");
         }
-        if (!v.canConvertToInt() || (!v.isIntegralNumber() && Math.abs(v.asDouble()) > Integer.MAX_VALUE)) {
+        if (!v.canConvertToInt()) {
             throw new JsonFieldException(path(parent, key), v.asText() + " is out of range");
         }
         return v.asInt();
@@ -144,8 +143,7 @@ public final class JsonFields {
         }
         String p = path(parent, key);
         Map<String, String> out = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new JsonFieldException(path(p, e.getKey()), "not a string");
             }
@@ -185,8 +183,7 @@ public final class JsonFields {
         String p = path(parent, key);
         List<Map.Entry<String, String>> out = new ArrayList<>();
         if (v.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : v.properties()) {
                 if (!e.getValue().isTextual()) {
                     throw new JsonFieldException(path(p, e.getKey()), "not a string");
                 }

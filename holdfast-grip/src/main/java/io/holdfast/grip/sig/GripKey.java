@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Key;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECKey;
@@ -113,7 +114,7 @@ public final class GripKey {
             Algorithm alg = Algorithm.RSA256((RSAPublicKey) publicKey, (RSAPrivateKey) privateKey);
             return new GripKey(alg, privateKey != null, "RS256" + (privateKey != null ? " key pair" : " public key"));
         }
-        throw new GripKeyException("unsupported key type " + ((java.security.Key) any).getAlgorithm()
+        throw new GripKeyException("unsupported key type " + ((Key) any).getAlgorithm()
                 + " (expected EC or RSA)");
     }
 

@@ -127,6 +127,7 @@ public sealed interface ControlMessage permits ControlMessage.Subscribe, Control
         }
     }
 
+    /** Unsubscribe the connection from {@code channel}. */
     record Unsubscribe(String channel) implements ControlMessage {
         public Unsubscribe {
             requireChannel(channel);
