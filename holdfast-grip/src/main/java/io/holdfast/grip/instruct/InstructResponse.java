@@ -28,7 +28,8 @@ public record InstructResponse(Integer code, String reason, List<Map.Entry<Strin
         if (code != null && (code < 0 || code > 999)) {
             throw new IllegalArgumentException("code: " + code + " (expected: 0-999)");
         }
-        headers = headers == null ? List.of() : List.copyOf(headers);
+        headers = headers == null ? List.of()
+                : headers.stream().map(h -> Map.entry(h.getKey(), h.getValue())).toList();
     }
 
     @Override

@@ -70,7 +70,7 @@ final class InstructWriter {
         g.nextLink().ifPresent(l -> out.add(Map.entry(GripHeaders.LINK,
                 link(l.uri()) + "; rel=next; timeout=" + l.timeoutSeconds())));
         g.goneLink().ifPresent(uri -> out.add(Map.entry(GripHeaders.LINK, link(uri) + "; rel=gone")));
-        return out;
+        return List.copyOf(out);
     }
 
     private static String channel(ChannelSpec c) {

@@ -43,7 +43,8 @@ public record HttpResponseFormat(Action action, int code, String reason, List<Ma
         if (code < 0 || code > 999) {
             throw new IllegalArgumentException("code: " + code + " (expected: 0-999)");
         }
-        headers = headers == null ? List.of() : List.copyOf(headers);
+        headers = headers == null ? List.of()
+                : headers.stream().map(h -> Map.entry(h.getKey(), h.getValue())).toList();
         exposeHeaders = exposeHeaders == null ? null : List.copyOf(exposeHeaders);
         contentFilters = contentFilters == null ? null : List.copyOf(contentFilters);
         if (bodyPatch != null && !bodyPatch.isArray()) {

@@ -94,6 +94,28 @@ public final class GripHoldHandoff implements GripHandoff {
         return hold;
     }
 
+    @Override
+    public StreamStart startStream(ClientConnection connection, RequestContext request, HttpResponse response) {
+        if (isInstructJson(response)) {
+            return null;
+        }
+        GripInstruct instruct;
+        try {
+            instruct = GripInstructParser.fromHeaders(response.headers());
+        } catch (GripProtocolException e) {
+            return null; // buffered instead, then answered 502 naming the header by accept()
+        }
+        if (instruct.hold().orElse(null) != HoldMode.STREAM || instruct.channels().isEmpty()) {
+            return null;
+        }
+        HeldResponse held = fromHeaders(response, instruct, Unpooled.EMPTY_BUFFER);
+        List<String> channels = channelNames(request, instruct.channels(),
+                connection.services().config().connectionSubscriptionMax());
+        StreamHold hold = new StreamHold(connection, request, pubsub, channels, held, instruct.keepAlive().orElse(null));
+        hold.open();
+        return hold;
+    }
+
     private static boolean isInstructJson(HttpResponse response) {
         String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (type == null) {

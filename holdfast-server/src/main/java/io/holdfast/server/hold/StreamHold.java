@@ -4,6 +4,8 @@ import io.holdfast.grip.instruct.KeepAlive;
 import io.holdfast.grip.instruct.KeepAliveMode;
 import io.holdfast.grip.publish.HttpStreamFormat;
 import io.holdfast.server.proxy.ClientConnection;
+import io.holdfast.server.proxy.Exchange;
+import io.holdfast.server.proxy.GripHandoff;
 import io.holdfast.server.proxy.RequestContext;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * as raw bytes, and keep-alive data fills quiet periods. A subscriber whose socket falls more than
  * {@code subscriber_buffer_size} behind is cut off, logged and counted, never slowing the others.
  */
-final class StreamHold extends Hold {
+final class StreamHold extends Hold implements GripHandoff.StreamStart {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHold.class);
 
     private final KeepAlive keepAlive;
@@ -42,19 +44,44 @@ final class StreamHold extends Hold {
     }
 
     void start() {
+        open();
+        ByteBuf initial = held.body();
+        if (initial.isReadable()) {
+            onBody(initial.retainedDuplicate());
+        }
+        onEnd();
+    }
+
+    /** Writes the response head; the initial body follows through {@link #onBody}. */
+    void open() {
         pubsub.counters().holdsStarted.increment();
         HttpResponse head = held.toStreamHead();
         connection.prepareResponseHead(head, request.keepAlive());
         connection.write(head);
-        ByteBuf initial = held.body();
-        if (initial.isReadable()) {
-            bytesOut += initial.readableBytes();
-            connection.write(new DefaultHttpContent(initial.retainedDuplicate()));
+    }
+
+    @Override
+    public void onBody(ByteBuf chunk) {
+        if (ended() || !chunk.isReadable()) {
+            chunk.release();
+            return;
         }
+        bytesOut += chunk.readableBytes();
+        connection.write(new DefaultHttpContent(chunk));
+    }
+
+    @Override
+    public Exchange onEnd() {
         connection.flush();
         lastWriteNanos = System.nanoTime();
         subscribeAll();
         scheduleKeepAlive(keepAlive == null ? 0 : keepAlive.timeoutSeconds() * 1000L);
+        return this;
+    }
+
+    @Override
+    public void abort() {
+        end();
     }
 
     @Override

@@ -15,4 +15,24 @@ public interface GripHandoff {
      * now answers the client; it calls {@link ClientConnection#completeExchange} when done.
      */
     Exchange accept(ClientConnection connection, RequestContext request, HttpResponse response, ByteBuf body);
+
+    /**
+     * Starts a stream hold as soon as the response head arrives, so its initial body, which may be any
+     * size (spec 1.5.2), streams through instead of being buffered. Returns null when the response is
+     * anything else (JSON instruct, a long-poll, no hold, malformed headers): the proxy then buffers it
+     * for {@link #accept}.
+     */
+    StreamStart startStream(ClientConnection connection, RequestContext request, HttpResponse response);
+
+    /** A stream hold whose head is written and whose initial body is arriving from the origin. */
+    interface StreamStart {
+        /** More initial body; owns {@code chunk}. */
+        void onBody(ByteBuf chunk);
+
+        /** The initial body is complete: the hold subscribes and becomes the client's exchange. */
+        Exchange onEnd();
+
+        /** The origin or the client failed before the end. */
+        void abort();
+    }
 }

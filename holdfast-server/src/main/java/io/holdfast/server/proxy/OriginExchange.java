@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * One request forwarded to an origin and its response relayed back. Targets are tried in order on
  * connect failure (spec 1.7); the request body streams to the origin and the response body streams
  * to the client, each side pausing the other when its socket is full, so no body is ever held
- * whole. A GRIP-instructed response (spec 1.2) is instead buffered, up to 100,000 bytes as Pushpin
- * does, and handed to {@link GripHandoff}.
+ * whole. A GRIP stream hold starts at once and its initial body streams through the same way; any
+ * other GRIP-instructed response (spec 1.2) is buffered, up to 100,000 bytes as Pushpin does, and
+ * handed to {@link GripHandoff}.
  */
 final class OriginExchange implements Exchange {
     private static final Logger LOG = LoggerFactory.getLogger(OriginExchange.class);
@@ -68,6 +69,7 @@ final class OriginExchange implements Exchange {
     private long bytesOut;
     private HttpResponse gripResponse;
     private CompositeByteBuf gripBody;
+    private GripHandoff.StreamStart streamStart;
     private boolean finished;
 
     OriginExchange(ClientConnection client, RequestContext req) {
@@ -253,6 +255,12 @@ final class OriginExchange implements Exchange {
         status = code;
         originKeepAlive = HttpUtil.isKeepAlive(response);
         if (!route.noGrip() && !req.client().trustedUpstream() && GripInstructParser.isGripResponse(response.headers())) {
+            streamStart = services.gripHandoff().startStream(client, req, response);
+            if (streamStart != null) {
+                // A stream hold: its initial body streams to the client like a plain response would.
+                responseStarted = true;
+                return;
+            }
             gripResponse = response;
             gripBody = origin.alloc().compositeBuffer();
             return;
@@ -280,6 +288,10 @@ final class OriginExchange implements Exchange {
         }
         if (gripResponse != null) {
             onGripContent(content, last);
+            return;
+        }
+        if (streamStart != null) {
+            onStreamBody(content, last);
             return;
         }
         bytesOut += content.content().readableBytes();
@@ -312,6 +324,22 @@ final class OriginExchange implements Exchange {
         gripBody = null;
         Exchange next = services.gripHandoff().accept(client, req, gripResponse, body);
         client.replaceExchange(this, next);
+    }
+
+    private void onStreamBody(HttpContent content, boolean last) {
+        bytesOut += content.content().readableBytes();
+        streamStart.onBody(content.content());
+        if (!last) {
+            if (!client.channel().isWritable()) {
+                origin.config().setAutoRead(false);
+            }
+            return;
+        }
+        finished = true;
+        releaseOrigin();
+        GripHandoff.StreamStart started = streamStart;
+        streamStart = null;
+        client.replaceExchange(this, started.onEnd());
     }
 
     void onOriginReadComplete() {
@@ -353,6 +381,7 @@ final class OriginExchange implements Exchange {
             finished = true;
             cancelResponseTimer();
             closeOrigin();
+            abortStreamStart();
             client.flush();
             client.abort("origin " + target.describe() + " failed mid-response: " + reason);
         } else {
@@ -433,6 +462,14 @@ final class OriginExchange implements Exchange {
         cancelResponseTimer();
         closeOrigin();
         releaseBuffers();
+        abortStreamStart();
+    }
+
+    private void abortStreamStart() {
+        if (streamStart != null) {
+            streamStart.abort();
+            streamStart = null;
+        }
     }
 
     private static String describe(Throwable cause) {

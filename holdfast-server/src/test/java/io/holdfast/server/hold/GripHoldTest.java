@@ -48,6 +48,15 @@ class GripHoldTest {
             ex.getResponseHeaders().add("Grip-Keep-Alive", ":ka\\n\\n; format=cstring; timeout=1");
             ex.sendResponseHeaders(200, -1);
         });
+        origin.handle("/big", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "text/plain");
+            ex.getResponseHeaders().add("Grip-Hold", "stream");
+            ex.getResponseHeaders().add("Grip-Channel", "feed");
+            ex.sendResponseHeaders(200, 0);
+            for (int i = 0; i < 30; i++) {
+                ex.getResponseBody().write(("x".repeat(9_999) + "\n").getBytes());
+            }
+        });
         holdfast = Holdfast.start("* " + origin.target());
         clients = new StreamClients();
     }
@@ -129,6 +138,16 @@ class GripHoldTest {
         awaitSubscriptions(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> stream.body().contains(":ka\n\n"));
         await().atMost(Duration.ofSeconds(5)).until(() -> stream.body().split(":ka", -1).length >= 3);
+    }
+
+    @Test
+    void aStreamsInitialBodyOfAnySizeStreamsThroughBeforePublishedContent() throws Exception {
+        StreamClients.Stream stream = clients.open(holdfast.port(), "/big");
+        awaitSubscriptions(1);
+        holdfast.publish("{\"items\":[{\"channel\":\"feed\",\"formats\":{\"http-stream\":{\"content\":\"after\\n\"}}}]}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> stream.body().endsWith("after\n"));
+        assertThat(stream.body()).hasSize(300_000 + "after\n".length());
+        assertThat(stream.body()).startsWith("xxxx");
     }
 
     @Test
