@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class GripHoldHandoff implements GripHandoff {
         HeldResponse held;
         GripInstruct instruct;
         try {
-            instruct = GripInstructParser.fromHeaders(response.headers());
+            instruct = GripInstructParser.fromHeaders(utf8Headers(response));
             if (isInstructJson(response)) {
                 if (response.status().code() != 200) {
                     throw new BadInstruct("application/grip-instruct response must have status 200, got "
@@ -101,7 +102,7 @@ public final class GripHoldHandoff implements GripHandoff {
         }
         GripInstruct instruct;
         try {
-            instruct = GripInstructParser.fromHeaders(response.headers());
+            instruct = GripInstructParser.fromHeaders(utf8Headers(response));
         } catch (GripProtocolException e) {
             return null; // buffered instead, then answered 502 naming the header by accept()
         }
@@ -114,6 +115,21 @@ public final class GripHoldHandoff implements GripHandoff {
         StreamHold hold = new StreamHold(connection, request, pubsub, channels, held, instruct.keepAlive().orElse(null));
         hold.open();
         return hold;
+    }
+
+    /**
+     * Netty decodes header bytes one byte per char; GRIP values are UTF-8 (a channel named in the
+     * header must match the same name in a JSON publish), so non-ASCII values are re-decoded.
+     */
+    private static List<Map.Entry<String, String>> utf8Headers(HttpResponse response) {
+        List<Map.Entry<String, String>> out = new ArrayList<>(response.headers().size());
+        for (Map.Entry<String, String> h : response.headers()) {
+            String v = h.getValue();
+            boolean ascii = v.chars().allMatch(c -> c < 0x80);
+            out.add(ascii ? h : Map.entry(h.getKey(),
+                    new String(v.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)));
+        }
+        return out;
     }
 
     private static boolean isInstructJson(HttpResponse response) {

@@ -94,6 +94,22 @@ class GripInstructionsTest {
     }
 
     @Test
+    void aUtf8ChannelNameInAHeaderMatchesTheSameNameInAJsonPublish() throws Exception {
+        String wire = new String("café-☕".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        origin.handle("/", ex -> {
+            ex.getResponseHeaders().add("Grip-Hold", "response");
+            ex.getResponseHeaders().add("Grip-Channel", wire);
+            ex.sendResponseHeaders(200, -1);
+        });
+        CompletableFuture<HttpResponse<String>> poll = Holdfast.CLIENT.sendAsync(
+                HttpRequest.newBuilder(holdfast.uri("/")).build(), HttpResponse.BodyHandlers.ofString());
+        await().until(() -> holdfast.server().pubsub().subscriptionCount() == 1);
+        holdfast.publish("{\"items\":[{\"channel\":\"café-☕\",\"formats\":{\"http-response\":{\"body\":\"ok\"}}}]}");
+        assertThat(poll.get(10, TimeUnit.SECONDS).body()).isEqualTo("ok");
+    }
+
+    @Test
     void exposeHeadersKeepsOnlyTheListedOnes() throws Exception {
         origin.handle("/", ex -> {
             ex.getResponseHeaders().add("Grip-Expose-Headers", "X-Keep");
