@@ -75,7 +75,7 @@ public final class GripHoldHandoff implements GripHandoff {
             }
             LOG.warn("conn={} origin sent invalid GRIP instructions for {} {}: {}", request.connectionId(),
                     request.request().method(), request.pathAndQuery(), e.getMessage());
-            connection.respondError(HttpResponseStatus.BAD_GATEWAY,
+            connection.respondText(HttpResponseStatus.BAD_GATEWAY,
                     "Invalid GRIP instructions from origin: " + e.getMessage(), request.keepAlive());
             return null;
         }

@@ -151,12 +151,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         request = new RequestContext(id, req, host, pathAndQuery, route, info, keepAlive, start);
 
         if (!pathAndQuery.startsWith("/") && !"*".equals(pathAndQuery)) {
-            respondError(HttpResponseStatus.BAD_REQUEST, "Malformed request target: " + uri, false);
+            respondText(HttpResponseStatus.BAD_REQUEST, "Malformed request target: " + uri, false);
             return;
         }
         long limit = services.config().maxRequestBodySize();
         if (limit > 0 && HttpUtil.getContentLength(req, -1L) > limit) {
-            respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            respondText(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                     "Request body of " + HttpUtil.getContentLength(req, -1L) + " bytes is over the limit of "
                             + limit + " bytes (max_request_body_size).", false);
             return;
@@ -167,17 +167,17 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                     Unpooled.EMPTY_BUFFER));
         }
         if (req.headers().contains("Pushpin-Check")) {
-            respondError(HttpResponseStatus.OK, "Holdfast, a GRIP proxy compatible with Pushpin.", keepAlive);
+            respondText(HttpResponseStatus.OK, "Holdfast, a GRIP proxy compatible with Pushpin.", keepAlive);
             return;
         }
         if (route == null) {
-            respondError(HttpResponseStatus.BAD_GATEWAY, "Route not found", keepAlive);
+            respondText(HttpResponseStatus.BAD_GATEWAY, "Route not found", keepAlive);
             return;
         }
         Target first = route.targets().get(0);
         switch (first.kind()) {
             case TEST -> exchange = services.testTarget().handle(this, request, first);
-            case ZHTTP -> respondError(HttpResponseStatus.BAD_GATEWAY,
+            case ZHTTP -> respondText(HttpResponseStatus.BAD_GATEWAY,
                     "Route " + route.describe() + " uses a zhttp target, which Holdfast does not support.", keepAlive);
             default -> {
                 OriginExchange origin = new OriginExchange(this, request);
@@ -224,7 +224,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             message = "Malformed HTTP request: " + cause.getMessage();
         }
         LOG.info("conn={} {}: {} ({})", id, remoteAddress, status, message);
-        respondError(status, message, false);
+        respondText(status, message, false);
     }
 
     private void onContent(HttpContent content) {
@@ -249,7 +249,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             }
             discardingBody = true;
             if (exchange == null) {
-                respondError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                respondText(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                         "Request body is over the limit of " + limit + " bytes (max_request_body_size).", false);
             } else {
                 abort("request body over the limit of " + limit + " bytes");
@@ -274,8 +274,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         return exchange instanceof OriginExchange origin && origin.responseStarted();
     }
 
-    /** Sends a complete plain-text response for the current request and completes it. */
-    public void respondError(HttpResponseStatus status, String message, boolean keepAlive) {
+    /** Sends a complete plain-text response (an error, a notice) for the current request and completes it. */
+    public void respondText(HttpResponseStatus status, String message, boolean keepAlive) {
         boolean keep = keepAlive && !draining;
         ctx.writeAndFlush(ErrorResponses.text(status, message, keep));
         exchange = null;

@@ -413,7 +413,7 @@ final class OriginExchange implements Exchange {
         cancelResponseTimer();
         closeOrigin();
         releaseBuffers();
-        client.respondError(failure, message, req.keepAlive());
+        client.respondText(failure, message, req.keepAlive());
     }
 
     private void releaseOrigin() {

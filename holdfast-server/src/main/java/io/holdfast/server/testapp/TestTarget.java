@@ -43,7 +43,7 @@ public final class TestTarget implements LocalTarget {
         String body;
         switch (path) {
             case "/" -> {
-                connection.respondError(HttpResponseStatus.OK, "Hello from the Holdfast test handler!\n"
+                connection.respondText(HttpResponseStatus.OK, "Hello from the Holdfast test handler!\n"
                         + "Try /test/stream, /test/sse or /test/long-poll, then publish to channel 'test'.",
                         request.keepAlive());
                 return null;
@@ -66,7 +66,7 @@ public final class TestTarget implements LocalTarget {
                 body = ": stream opened\n\n";
             }
             default -> {
-                connection.respondError(HttpResponseStatus.NOT_FOUND, "no such test resource", request.keepAlive());
+                connection.respondText(HttpResponseStatus.NOT_FOUND, "no such test resource", request.keepAlive());
                 return null;
             }
         }
