@@ -21,6 +21,7 @@ import io.holdfast.server.route.RoutesFileWatcher;
 import io.holdfast.server.route.RoutesParser;
 import io.holdfast.server.stats.Counters;
 import io.holdfast.server.testapp.TestTarget;
+import io.holdfast.server.ws.WebSockets;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -67,7 +68,8 @@ public final class HoldfastServer implements AutoCloseable {
         this.pubsub = new PubSub(workers, counters);
         GripHoldHandoff handoff = new GripHoldHandoff(pubsub);
         this.proxy = new ProxyContext(config, routes, new OriginConnector(transport, config), new GripSigner(config),
-                new TestTarget(handoff), handoff);
+                new TestTarget(handoff, pubsub), handoff);
+        this.proxy.webSockets(new WebSockets(pubsub));
         this.publishServer = new PublishServer(config, pubsub);
     }
 

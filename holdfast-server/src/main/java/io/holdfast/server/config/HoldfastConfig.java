@@ -30,6 +30,9 @@ public final class HoldfastConfig {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_ORIGIN_IDLE_TIMEOUT = Duration.ofSeconds(55);
     public static final int DEFAULT_SUBSCRIBER_BUFFER_SIZE = 1024 * 1024;
+    public static final int DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE = 1024 * 1024;
+    public static final Duration DEFAULT_WEBSOCKET_RETRY_DELAY = Duration.ofSeconds(1);
+    public static final int DEFAULT_WEBSOCKET_RETRIES = 5;
 
     private final List<ListenAddress> httpListeners;
     private final ListenAddress publishListener;
@@ -62,6 +65,10 @@ public final class HoldfastConfig {
     private final int ioThreads;
     private final String logLevel;
     private final int subscriberBufferSize;
+    private final int webSocketMaxMessageSize;
+    private final boolean allowCompression;
+    private final Duration webSocketRetryDelay;
+    private final int webSocketRetries;
 
     private HoldfastConfig(Builder b) {
         httpListeners = List.copyOf(b.httpListeners);
@@ -95,6 +102,10 @@ public final class HoldfastConfig {
         ioThreads = b.ioThreads;
         logLevel = b.logLevel;
         subscriberBufferSize = b.subscriberBufferSize;
+        webSocketMaxMessageSize = b.webSocketMaxMessageSize;
+        allowCompression = b.allowCompression;
+        webSocketRetryDelay = b.webSocketRetryDelay;
+        webSocketRetries = b.webSocketRetries;
     }
 
     public static Builder builder() {
@@ -151,6 +162,14 @@ public final class HoldfastConfig {
     public String logLevel() { return logLevel; }
     /** Bytes a subscriber may have waiting to be written before it is cut off as too slow. */
     public int subscriberBufferSize() { return subscriberBufferSize; }
+    /** Largest WebSocket message (after joining fragments) a client may send; larger closes with 1009. */
+    public int webSocketMaxMessageSize() { return webSocketMaxMessageSize; }
+    /** Whether clients may negotiate permessage-deflate ({@code [runner] allow_compression}). */
+    public boolean allowCompression() { return allowCompression; }
+    /** First backoff of WebSocket-over-HTTP retries, doubled each time (Pushpin: 1 s). */
+    public Duration webSocketRetryDelay() { return webSocketRetryDelay; }
+    /** WebSocket-over-HTTP requests that could not reach the origin are retried this often (Pushpin: 5). */
+    public int webSocketRetries() { return webSocketRetries; }
 
     /** Builds a {@link HoldfastConfig}; every setter validates its argument. */
     public static final class Builder {
@@ -186,6 +205,10 @@ public final class HoldfastConfig {
         private int ioThreads;
         private String logLevel = "info";
         private int subscriberBufferSize = DEFAULT_SUBSCRIBER_BUFFER_SIZE;
+        private int webSocketMaxMessageSize = DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE;
+        private boolean allowCompression;
+        private Duration webSocketRetryDelay = DEFAULT_WEBSOCKET_RETRY_DELAY;
+        private int webSocketRetries = DEFAULT_WEBSOCKET_RETRIES;
 
         private Builder() {}
 
@@ -221,6 +244,10 @@ public final class HoldfastConfig {
             ioThreads = c.ioThreads;
             logLevel = c.logLevel;
             subscriberBufferSize = c.subscriberBufferSize;
+            webSocketMaxMessageSize = c.webSocketMaxMessageSize;
+            allowCompression = c.allowCompression;
+            webSocketRetryDelay = c.webSocketRetryDelay;
+            webSocketRetries = c.webSocketRetries;
         }
 
         public Builder httpListeners(List<ListenAddress> value) {
@@ -342,6 +369,26 @@ public final class HoldfastConfig {
 
         public Builder subscriberBufferSize(int value) {
             subscriberBufferSize = positive("subscriberBufferSize", value);
+            return this;
+        }
+
+        public Builder webSocketMaxMessageSize(int value) {
+            webSocketMaxMessageSize = positive("webSocketMaxMessageSize", value);
+            return this;
+        }
+
+        public Builder allowCompression(boolean value) { allowCompression = value; return this; }
+
+        public Builder webSocketRetryDelay(Duration value) {
+            webSocketRetryDelay = positive("webSocketRetryDelay", value);
+            return this;
+        }
+
+        public Builder webSocketRetries(int value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("webSocketRetries: " + value + " (expected: >= 0)");
+            }
+            webSocketRetries = value;
             return this;
         }
 

@@ -36,7 +36,7 @@ public final class PushpinConfLoader {
 
     /** Pushpin keys with a Holdfast meaning that a later release implements. */
     private static final Set<String> NOT_YET = Set.of(
-            "runner.https_ports", "runner.local_ports", "runner.allow_compression",
+            "runner.https_ports", "runner.local_ports",
             "proxy.auto_cross_origin", "proxy.orig_headers_need_mark", "proxy.sockjs_url",
             "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
             "handler.push_in_spec", "handler.push_in_sub_spec", "handler.push_in_sub_specs",
@@ -69,6 +69,7 @@ public final class PushpinConfLoader {
                         case "runner.client_buffer_size" -> b.clientBufferSize(intValue(e));
                         case "runner.client_maxconn" -> b.clientMaxConn(intValue(e));
                         case "runner.log_level" -> b.logLevel(LogLevels.fromPushpin(e.value()));
+                        case "runner.allow_compression" -> b.allowCompression(bool(e));
                         case "proxy.routesfile" -> b.routesFile(confDir.resolve(e.value()));
                         case "proxy.debug" -> b.debug(bool(e));
                         case "proxy.accept_x_forwarded_protocol" -> b.acceptXForwardedProtocol(bool(e));
@@ -98,6 +99,9 @@ public final class PushpinConfLoader {
                         case "holdfast.shutdown_timeout" -> b.shutdownTimeout(seconds(e));
                         case "holdfast.io_threads" -> b.ioThreads(intValue(e));
                         case "holdfast.subscriber_buffer_size" -> b.subscriberBufferSize(intValue(e));
+                        case "holdfast.websocket_max_message_size" -> b.webSocketMaxMessageSize(intValue(e));
+                        case "holdfast.websocket_retry_delay" -> b.webSocketRetryDelay(seconds(e));
+                        case "holdfast.websocket_retries" -> b.webSocketRetries(intValue(e));
                         default -> {
                             if (NOT_YET.contains(name)) {
                                 // A key left empty or false asks for nothing we lack: no need to warn.

@@ -180,6 +180,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             case ZHTTP -> respondText(HttpResponseStatus.BAD_GATEWAY,
                     "Route " + route.describe() + " uses a zhttp target, which Holdfast does not support.", keepAlive);
             default -> {
+                if (services.webSockets() != null && io.holdfast.server.ws.WebSocketAccept.isUpgrade(req)) {
+                    exchange = services.webSockets().start(this, request, first);
+                    return;
+                }
                 OriginExchange origin = new OriginExchange(this, request);
                 exchange = origin;
                 origin.start();

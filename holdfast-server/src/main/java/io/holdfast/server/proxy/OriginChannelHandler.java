@@ -6,18 +6,18 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of an origin connection: passes events to the {@link OriginExchange} using the
+ * The last handler of an origin connection: passes events to the {@link OriginListener} using the
  * connection, if any. A pooled connection that receives data nobody asked for, or that stays idle
  * past {@code origin_idle_timeout}, is closed.
  */
-final class OriginChannelHandler extends ChannelInboundHandlerAdapter {
-    private OriginExchange exchange;
+public final class OriginChannelHandler extends ChannelInboundHandlerAdapter {
+    private OriginListener exchange;
 
-    void attach(OriginExchange exchange) {
+    public void attach(OriginListener exchange) {
         this.exchange = exchange;
     }
 
-    void detach() {
+    public void detach() {
         this.exchange = null;
     }
 
@@ -55,7 +55,7 @@ final class OriginChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        OriginExchange e = exchange;
+        OriginListener e = exchange;
         exchange = null;
         if (e != null) {
             e.onOriginClosed(null);
@@ -64,7 +64,7 @@ final class OriginChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        OriginExchange e = exchange;
+        OriginListener e = exchange;
         exchange = null;
         ctx.close();
         if (e != null) {

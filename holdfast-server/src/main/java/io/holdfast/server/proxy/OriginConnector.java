@@ -19,6 +19,7 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,8 +41,8 @@ public final class OriginConnector {
     static final int MAX_IDLE_PER_TARGET = 128;
 
     /** What makes two origin connections interchangeable. */
-    record PoolKey(String host, int port, boolean ssl, boolean insecure, String sniHost) {
-        static PoolKey of(Target target) {
+    public record PoolKey(String host, int port, boolean ssl, boolean insecure, String sniHost) {
+        public static PoolKey of(Target target) {
             String sni = target.hostHeader().map(OriginConnector::hostOnly).orElse(target.host());
             return new PoolKey(target.host(), target.port(), target.ssl(), target.insecure(), sni);
         }
@@ -63,8 +64,16 @@ public final class OriginConnector {
         this.config = config;
     }
 
+    public Transport transport() {
+        return transport;
+    }
+
+    public HoldfastConfig config() {
+        return config;
+    }
+
     /** A pooled idle connection to the target on this loop, or null. Call on {@code loop}. */
-    Channel pollIdle(EventLoop loop, PoolKey key) {
+    public Channel pollIdle(EventLoop loop, PoolKey key) {
         assert loop.inEventLoop();
         ArrayDeque<Channel> idle = pools.get().get(key);
         if (idle == null) {
@@ -80,7 +89,7 @@ public final class OriginConnector {
     }
 
     /** Opens a new connection to the target on the given loop. */
-    ChannelFuture connect(EventLoop loop, PoolKey key) {
+    public ChannelFuture connect(EventLoop loop, PoolKey key) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannelClass())
@@ -106,8 +115,37 @@ public final class OriginConnector {
         return b.connect(key.host(), key.port());
     }
 
+    /**
+     * Connects and, for TLS targets, completes the handshake: the future succeeds with a connection
+     * ready for requests, or fails with the connect or TLS error (closing the channel).
+     */
+    public Future<Channel> open(EventLoop loop, PoolKey key) {
+        Promise<Channel> ready = loop.newPromise();
+        ChannelFuture connect = connect(loop, key);
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                ready.tryFailure(f.cause());
+                return;
+            }
+            SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
+            if (tls == null) {
+                ready.trySuccess(connect.channel());
+                return;
+            }
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    ready.trySuccess(connect.channel());
+                } else {
+                    connect.channel().close();
+                    ready.tryFailure(new SSLException("TLS handshake failed: " + h.cause().getMessage(), h.cause()));
+                }
+            });
+        });
+        return ready;
+    }
+
     /** Returns a healthy connection to its loop's pool, or closes it when the pool is full. */
-    void release(Channel ch, PoolKey key) {
+    public void release(Channel ch, PoolKey key) {
         assert ch.eventLoop().inEventLoop();
         OriginChannelHandler handler = ch.pipeline().get(OriginChannelHandler.class);
         if (!ch.isActive() || handler == null) {
@@ -122,6 +160,15 @@ public final class OriginConnector {
         }
         idle.addLast(ch);
         ch.closeFuture().addListener(f -> idle.remove(ch));
+    }
+
+    /**
+     * A TLS handler for a connection to the target, set up as for pooled HTTP connections (SNI from
+     * {@code host=}, hostname verification unless {@code insecure}). Passthrough WebSockets open their
+     * own unpooled connections and use this.
+     */
+    public SslHandler newTlsHandler(Channel ch, Target target) throws SSLException {
+        return newTlsHandler(ch, PoolKey.of(target));
     }
 
     private SslHandler newTlsHandler(Channel ch, PoolKey key) throws SSLException {

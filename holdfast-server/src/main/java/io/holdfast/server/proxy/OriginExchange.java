@@ -6,7 +6,6 @@ import io.holdfast.server.route.Route;
 import io.holdfast.server.route.Target;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -17,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * other GRIP-instructed response (spec 1.2) is buffered, up to 100,000 bytes as Pushpin does, and
  * handed to {@link GripHandoff}.
  */
-final class OriginExchange implements Exchange {
+final class OriginExchange implements Exchange, OriginListener {
     private static final Logger LOG = LoggerFactory.getLogger(OriginExchange.class);
     /** Spec 1.1: GRIP instruct responses are buffered up to this many bytes. */
     static final int MAX_GRIP_BODY = 100_000;
@@ -114,30 +112,17 @@ final class OriginExchange implements Exchange {
     private void connectFresh() {
         reused = false;
         Target connecting = target;
-        ChannelFuture connect = services.connector().connect(loop, key);
-        connect.addListener(f -> {
+        services.connector().open(loop, key).addListener(f -> {
+            Channel ch = (Channel) f.getNow();
             if (finished) {
-                connect.channel().close();
-            } else if (!f.isSuccess()) {
+                if (ch != null) {
+                    ch.close();
+                }
+            } else if (f.isSuccess()) {
+                attach(ch);
+            } else {
                 failures.add(connecting.describe() + ": " + describe(f.cause()));
                 connectNext();
-            } else {
-                SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
-                if (tls == null) {
-                    attach(connect.channel());
-                } else {
-                    tls.handshakeFuture().addListener(h -> {
-                        if (finished) {
-                            connect.channel().close();
-                        } else if (h.isSuccess()) {
-                            attach(connect.channel());
-                        } else {
-                            connect.channel().close();
-                            failures.add(connecting.describe() + ": TLS handshake failed: " + h.cause().getMessage());
-                            connectNext();
-                        }
-                    });
-                }
             }
         });
     }
@@ -197,7 +182,8 @@ final class OriginExchange implements Exchange {
         origin.write(content, origin.voidPromise());
     }
 
-    void onOriginWritabilityChanged() {
+    @Override
+    public void onOriginWritabilityChanged() {
         if (!requestSent && origin != null) {
             client.pauseRequestBody(!origin.isWritable());
         }
@@ -229,7 +215,8 @@ final class OriginExchange implements Exchange {
                 + services.config().originResponseTimeout().toSeconds() + " s, origin_response_timeout).");
     }
 
-    void onOriginRead(Object msg) {
+    @Override
+    public void onOriginRead(Object msg) {
         if (finished) {
             ReferenceCountUtil.release(msg);
             return;
@@ -342,7 +329,8 @@ final class OriginExchange implements Exchange {
         client.replaceExchange(this, started.onEnd());
     }
 
-    void onOriginReadComplete() {
+    @Override
+    public void onOriginReadComplete() {
         if (responseStarted) {
             client.flush();
         }
@@ -355,7 +343,8 @@ final class OriginExchange implements Exchange {
         }
     }
 
-    void onOriginClosed(Throwable cause) {
+    @Override
+    public void onOriginClosed(Throwable cause) {
         origin = null;
         if (finished) {
             return;
@@ -472,7 +461,7 @@ final class OriginExchange implements Exchange {
         }
     }
 
-    private static String describe(Throwable cause) {
+    static String describe(Throwable cause) {
         if (cause instanceof ConnectException) {
             String m = cause.getMessage();
             if (m != null && m.toLowerCase().contains("refused")) {

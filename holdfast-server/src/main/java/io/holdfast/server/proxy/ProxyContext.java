@@ -18,6 +18,7 @@ public final class ProxyContext {
     private final OriginRequestFactory requestFactory;
     private final LocalTarget testTarget;
     private final GripHandoff gripHandoff;
+    private WebSocketStarter webSockets;
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
 
     public ProxyContext(HoldfastConfig config, LiveRoutes routes, OriginConnector connector, GripSigner signer,
@@ -38,6 +39,10 @@ public final class ProxyContext {
     public OriginRequestFactory requestFactory() { return requestFactory; }
     public LocalTarget testTarget() { return testTarget; }
     public GripHandoff gripHandoff() { return gripHandoff; }
+    public WebSocketStarter webSockets() { return webSockets; }
+
+    /** Set once while wiring: the WebSocket sessions need this context themselves. */
+    public void webSockets(WebSocketStarter starter) { this.webSockets = starter; }
 
     /** Open client connections; shutdown drains each. */
     public Set<ClientConnection> connections() { return connections; }

@@ -16,11 +16,15 @@ public final class Message extends AbstractReferenceCounted {
     private final PublishItem item;
     private final String channel;
     private final ByteBuf streamContent;
+    private final ByteBuf wsContent;
 
     public Message(PublishItem item, String channel) {
         this.item = item;
         this.channel = channel;
         this.streamContent = item.httpStream()
+                .map(f -> f.content() == null ? null : Unpooled.wrappedBuffer(f.content()))
+                .orElse(null);
+        this.wsContent = item.wsMessage()
                 .map(f -> f.content() == null ? null : Unpooled.wrappedBuffer(f.content()))
                 .orElse(null);
     }
@@ -39,6 +43,11 @@ public final class Message extends AbstractReferenceCounted {
         return streamContent == null ? null : streamContent.retainedDuplicate();
     }
 
+    /** A new reference to the {@code ws-message} content (empty if none); the caller owns it. */
+    public ByteBuf wsContent() {
+        return wsContent == null ? Unpooled.EMPTY_BUFFER : wsContent.retainedDuplicate();
+    }
+
     public int streamContentLength() {
         return streamContent == null ? 0 : streamContent.readableBytes();
     }
@@ -47,6 +56,9 @@ public final class Message extends AbstractReferenceCounted {
     protected void deallocate() {
         if (streamContent != null) {
             streamContent.release();
+        }
+        if (wsContent != null) {
+            wsContent.release();
         }
     }
 

@@ -5,7 +5,10 @@ import io.holdfast.server.proxy.Exchange;
 import io.holdfast.server.proxy.GripHandoff;
 import io.holdfast.server.proxy.LocalTarget;
 import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.PubSub;
 import io.holdfast.server.route.Target;
+import io.holdfast.server.ws.TestWebSocketSession;
+import io.holdfast.server.ws.WebSocketAccept;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -18,7 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The built-in {@code test} target (spec 5.6, and Fastly's Fanout starter-kit paths): a tiny origin
+ * The built-in {@code test} target (spec 5.6, and Fastly's Fanout starter-kit paths, including the
+ * {@code /test/websocket} echo): a tiny origin
  * inside Holdfast that answers with real GRIP instructions, so a new user can hold a stream and
  * publish to it with no app of their own. Its responses go through the same {@link GripHandoff} as
  * any origin's. Channels come from {@code ?channel=}, default {@code test}.
@@ -29,9 +33,11 @@ public final class TestTarget implements LocalTarget {
     private static final String SSE_KEEP_ALIVE = ":\\n\\n; format=cstring; timeout=20";
 
     private final GripHandoff handoff;
+    private final PubSub pubsub;
 
-    public TestTarget(GripHandoff handoff) {
+    public TestTarget(GripHandoff handoff, PubSub pubsub) {
         this.handoff = handoff;
+        this.pubsub = pubsub;
     }
 
     @Override
@@ -39,6 +45,13 @@ public final class TestTarget implements LocalTarget {
         QueryStringDecoder query = new QueryStringDecoder(request.pathAndQuery());
         String path = localPath(request, query.path());
         List<String> channels = query.parameters().getOrDefault("channel", List.of(DEFAULT_CHANNEL));
+        if (WebSocketAccept.isUpgrade(request.request()) && (path.equals("/websocket") || path.equals("/ws"))) {
+            TestWebSocketSession session = TestWebSocketSession.accept(connection, request, pubsub, channels);
+            if (session == null) {
+                connection.completeExchange(426, 0, false, "unsupported WebSocket version");
+            }
+            return session;
+        }
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         String body;
         switch (path) {

@@ -1,0 +1,341 @@
+package io.holdfast.server.ws;
+
+import io.holdfast.grip.publish.WsMessageFormat;
+import io.holdfast.grip.publish.WsMessageType;
+import io.holdfast.grip.websocket.ControlMessage;
+import io.holdfast.server.proxy.ClientConnection;
+import io.holdfast.server.proxy.Exchange;
+import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.Message;
+import io.holdfast.server.pubsub.PubSub;
+import io.holdfast.server.pubsub.Subscriber;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every client WebSocket shares, whatever answers it (WebSocket-over-HTTP origin, passthrough
+ * origin, built-in test target): its channel subscriptions and {@code ws-message} delivery (spec
+ * 2.4), the GRIP control messages that act at the edge (spec 2.3: subscribe, unsubscribe, detach,
+ * set-meta, keep-alive, send-delayed, flush-delayed, close), the slow-client cut-off, and one clean
+ * teardown however the socket ends.
+ */
+public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket.Listener {
+    private static final Logger LOG = LoggerFactory.getLogger(WsSession.class);
+
+    protected final ClientConnection connection;
+    protected final RequestContext request;
+    protected final PubSub pubsub;
+    private final String channelPrefix;
+    private final Set<String> channels = new LinkedHashSet<>();
+    private final Map<String, String> meta = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    protected ClientWebSocket socket;
+    private boolean detached;
+    private boolean ended;
+    private long lastClientWriteNanos = System.nanoTime();
+    private ControlMessage.KeepAlive keepAlive;
+    private ScheduledFuture<?> keepAliveTimer;
+    private WebSocketFrame delayed;
+    private ScheduledFuture<?> delayedTimer;
+    private long messagesIn;
+    private long messagesOut;
+
+    protected WsSession(ClientConnection connection, RequestContext request, PubSub pubsub) {
+        this.connection = connection;
+        this.request = request;
+        this.pubsub = pubsub;
+        this.channelPrefix = request.route().prefix().orElse("");
+    }
+
+    // ---- client socket ----
+
+    /** Writes a message to the client now (flushing), and notes the activity for idle keep-alives. */
+    protected void sendToClient(WebSocketFrame frame) {
+        if (socket == null || ended) {
+            frame.release();
+            return;
+        }
+        messagesOut++;
+        socket.send(frame);
+        socket.flush();
+        lastClientWriteNanos = System.nanoTime();
+    }
+
+    protected boolean detached() {
+        return detached;
+    }
+
+    protected boolean ended() {
+        return ended;
+    }
+
+    /** Subscription meta (spec 1.6), set by {@code set-meta} or an origin's {@code Set-Meta-*}. */
+    protected Map<String, String> meta() {
+        return meta;
+    }
+
+    protected void countClientMessage() {
+        messagesIn++;
+    }
+
+    // ---- subscriptions and publishing ----
+
+    protected boolean subscribe(String channel) {
+        String name = channelPrefix + channel;
+        if (channels.contains(name)) {
+            return true;
+        }
+        if (channels.size() >= connection.services().config().connectionSubscriptionMax()) {
+            LOG.debug("conn={} subscription limit reached; {} ignored", connection.id(), name);
+            return false;
+        }
+        channels.add(name);
+        pubsub.subscribe(name, this);
+        return true;
+    }
+
+    protected void unsubscribe(String channel) {
+        String name = channelPrefix + channel;
+        if (channels.remove(name)) {
+            pubsub.unsubscribe(name, this);
+        }
+    }
+
+    @Override
+    public EventLoop loop() {
+        return connection.channel().eventLoop();
+    }
+
+    @Override
+    public void deliver(Message message) {
+        WsMessageFormat format = message.item().wsMessage().orElse(null);
+        if (format == null || ended || socket == null) {
+            return;
+        }
+        switch (format.action()) {
+            case SEND -> deliverSend(format, message);
+            case CLOSE -> closeClient(format.code() == null ? WebSocketCloseStatus.NORMAL_CLOSURE.code() : format.code(),
+                    format.reason(), "closed by publish on channel " + message.channel());
+            case REFRESH -> onRefresh();
+            default -> { }
+        }
+    }
+
+    private void deliverSend(WsMessageFormat format, Message message) {
+        long pending = pendingBytes(socket.channel());
+        int limit = connection.services().config().subscriberBufferSize();
+        if (pending > limit) {
+            pubsub.counters().slowSubscribersDropped.increment();
+            pubsub.counters().deliveriesDropped.increment();
+            LOG.warn("conn={} {} dropped as a slow WebSocket subscriber: {} bytes unsent (over "
+                    + "subscriber_buffer_size {}) on channel {}", connection.id(), connection.remoteAddress(), pending,
+                    limit, message.channel());
+            closeClient(WebSocketCloseStatus.TRY_AGAIN_LATER.code(), "too slow", "slow subscriber");
+            return;
+        }
+        messagesOut++;
+        socket.send(frame(format.type(), message.wsContent()));
+        lastClientWriteNanos = System.nanoTime();
+    }
+
+    @Override
+    public void flush() {
+        if (socket != null) {
+            socket.flush();
+        }
+    }
+
+    /** A published {@code refresh} (spec 3.3): only WebSocket-over-HTTP sessions act on it. */
+    protected void onRefresh() {
+    }
+
+    static WebSocketFrame frame(WsMessageType type, ByteBuf content) {
+        return switch (type) {
+            case TEXT -> new TextWebSocketFrame(content);
+            case BINARY -> new BinaryWebSocketFrame(content);
+            case PING -> new PingWebSocketFrame(content);
+            case PONG -> new PongWebSocketFrame(content);
+        };
+    }
+
+    private static long pendingBytes(Channel channel) {
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
+    // ---- GRIP control messages acted on at the edge (spec 2.3) ----
+
+    /** Applies a control message from the origin. */
+    protected void applyControl(ControlMessage control) {
+        if (control instanceof ControlMessage.Subscribe s) {
+            subscribe(s.channel());
+        } else if (control instanceof ControlMessage.Unsubscribe u) {
+            unsubscribe(u.channel());
+        } else if (control instanceof ControlMessage.Detach) {
+            detached = true;
+            onDetach();
+        } else if (control instanceof ControlMessage.SetMeta m) {
+            if (m.value() == null) {
+                meta.remove(m.name());
+            } else {
+                meta.put(m.name(), m.value());
+            }
+        } else if (control instanceof ControlMessage.KeepAlive k) {
+            setKeepAlive(k);
+        } else if (control instanceof ControlMessage.SendDelayed d) {
+            sendDelayed(d);
+        } else if (control instanceof ControlMessage.FlushDelayed) {
+            flushDelayed();
+        } else if (control instanceof ControlMessage.Close c) {
+            closeClient(c.code() == null ? WebSocketCloseStatus.NORMAL_CLOSURE.code() : c.code(), c.reason(),
+                    "closed by origin control message");
+        } else if (control instanceof ControlMessage.Unknown u) {
+            LOG.debug("conn={} ignoring unknown control message type {}", connection.id(), u.type());
+        }
+        // Session (spec 1.8) needs an external state service; Holdfast does not implement it.
+    }
+
+    /** The origin detached: a session stops sending client messages to it. */
+    protected void onDetach() {
+    }
+
+    private void setKeepAlive(ControlMessage.KeepAlive k) {
+        cancel(keepAliveTimer);
+        keepAliveTimer = null;
+        keepAlive = k.content() == null ? null : k;
+        scheduleKeepAlive(keepAlive == null ? 0 : keepAlive.timeoutSeconds() * 1000L);
+    }
+
+    private void scheduleKeepAlive(long delayMillis) {
+        if (keepAlive == null || ended) {
+            return;
+        }
+        long jittered = Math.max(1, delayMillis - ThreadLocalRandom.current().nextInt(1000));
+        keepAliveTimer = loop().schedule(this::onKeepAliveTimer, jittered, TimeUnit.MILLISECONDS);
+    }
+
+    private void onKeepAliveTimer() {
+        keepAliveTimer = null;
+        if (keepAlive == null || ended) {
+            return;
+        }
+        long period = keepAlive.timeoutSeconds() * 1000L;
+        long quiet = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastClientWriteNanos);
+        if (keepAlive.mode() == io.holdfast.grip.instruct.KeepAliveMode.IDLE && quiet + 1000 < period) {
+            scheduleKeepAlive(period - quiet + 999);
+            return;
+        }
+        if (pendingBytes(socket.channel()) == 0) {
+            sendToClient(frame(keepAlive.messageType(), Unpooled.wrappedBuffer(keepAlive.content())));
+        }
+        scheduleKeepAlive(period);
+    }
+
+    private void sendDelayed(ControlMessage.SendDelayed d) {
+        flushDelayed();
+        delayed = frame(d.messageType(), Unpooled.wrappedBuffer(d.content() == null ? new byte[0] : d.content()));
+        delayedTimer = loop().schedule(this::flushDelayed, d.timeoutSeconds() * 1000L, TimeUnit.MILLISECONDS);
+    }
+
+    private void flushDelayed() {
+        cancel(delayedTimer);
+        delayedTimer = null;
+        WebSocketFrame frame = delayed;
+        delayed = null;
+        if (frame != null) {
+            sendToClient(frame);
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    // ---- teardown ----
+
+    /** Closes the client with a close frame, then ends the session. */
+    protected void closeClient(int code, String reason, String why) {
+        if (ended) {
+            return;
+        }
+        LOG.debug("conn={} closing WebSocket {}: {}", connection.id(), code, why);
+        if (socket != null) {
+            socket.close(code, reason);
+        }
+        end(code + " " + why);
+    }
+
+    /**
+     * Ends the session once: unsubscribes, stops timers, logs the access line and lets the connection
+     * close. Subclasses release their own resources in {@link #onEnd}.
+     */
+    protected final void end(String note) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        for (String channel : channels) {
+            pubsub.unsubscribe(channel, this);
+        }
+        channels.clear();
+        cancel(keepAliveTimer);
+        cancel(delayedTimer);
+        if (delayed != null) {
+            delayed.release();
+            delayed = null;
+        }
+        onEnd();
+        connection.completeExchange(101, messagesOut, false,
+                "websocket in=" + messagesIn + " out=" + messagesOut + " " + note);
+    }
+
+    protected abstract void onEnd();
+
+    // ---- Exchange: the client connection's lifecycle ----
+
+    @Override
+    public void onRequestContent(HttpContent content) {
+        content.release();
+    }
+
+    @Override
+    public void onClientWritabilityChanged(boolean writable) {
+    }
+
+    @Override
+    public void onClientClosed() {
+        if (!ended) {
+            onClientGone();
+            end("client gone");
+        }
+    }
+
+    /** The client vanished without a close handshake (before {@link #end} runs). */
+    protected void onClientGone() {
+    }
+
+    @Override
+    public void onDrain() {
+        closeClient(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(), "server shutting down", "shutdown");
+    }
+}

@@ -1,0 +1,214 @@
+package io.holdfast.server.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.holdfast.grip.websocket.WebSocketEvent;
+import io.holdfast.server.testing.Holdfast;
+import io.holdfast.server.testing.WsClient;
+import io.holdfast.server.testing.WsOverHttpOrigin;
+import io.holdfast.server.testing.WsOverHttpOrigin.Reply;
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OverHttpWebSocketTest {
+    private WsOverHttpOrigin origin;
+    private Holdfast holdfast;
+
+    @AfterEach
+    void stop() {
+        if (holdfast != null) {
+            holdfast.close();
+        }
+        if (origin != null) {
+            origin.close();
+        }
+    }
+
+    /** Accepts with GRIP, subscribes to "room", greets, binds meta user=alice; echoes "echo:" texts. */
+    static Reply chatOrigin(WsOverHttpOrigin.Request req, int n) {
+        WebSocketEvent first = req.events().isEmpty() ? null : req.events().get(0);
+        if (first != null && first.type() == WebSocketEvent.Type.OPEN) {
+            return Reply.of(WebSocketEvent.open(),
+                            WebSocketEvent.text("c:{\"type\":\"subscribe\",\"channel\":\"room\"}"),
+                            WebSocketEvent.text("m:welcome"),
+                            WebSocketEvent.text("not for the client"))
+                    .header("Sec-WebSocket-Extensions", "grip")
+                    .header("Set-Meta-User", "alice")
+                    .header("Set-Cookie", "session=1");
+        }
+        List<WebSocketEvent> out = new java.util.ArrayList<>();
+        for (WebSocketEvent e : req.events()) {
+            if (e.type() == WebSocketEvent.Type.TEXT) {
+                String t = new String(e.content(), StandardCharsets.UTF_8);
+                if (t.startsWith("echo:")) {
+                    out.add(WebSocketEvent.text("m:" + t.substring(5)));
+                } else if (t.equals("close-me")) {
+                    out.add(WebSocketEvent.close(4000, "bye"));
+                }
+            } else if (e.type() == WebSocketEvent.Type.CLOSE) {
+                out.add(WebSocketEvent.close(e.closeCode(), ""));
+            }
+        }
+        return new Reply(out, new java.util.ArrayList<>(), 200);
+    }
+
+    private URI ws(String path) {
+        return URI.create("ws://127.0.0.1:" + holdfast.port() + path);
+    }
+
+    private void start(java.util.function.UnaryOperator<io.holdfast.server.config.HoldfastConfig.Builder> config)
+            throws Exception {
+        origin = new WsOverHttpOrigin(OverHttpWebSocketTest::chatOrigin);
+        holdfast = Holdfast.start(config, "* " + origin.target());
+    }
+
+    @Test
+    void openSubscribePublishAndClientMessagesFlowThroughHttp() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat?x=1"));
+        assertThat(client.next()).isEqualTo("welcome");
+
+        WsOverHttpOrigin.Request open = origin.next();
+        assertThat(open.events()).extracting(WebSocketEvent::type).containsExactly(WebSocketEvent.Type.OPEN);
+        assertThat(open.header("Content-Type")).isEqualTo("application/websocket-events");
+        assertThat(open.header("Sec-WebSocket-Extensions")).isEqualTo("grip");
+        assertThat(open.header("Grip-Sig")).isNotBlank();
+        String connectionId = open.header("Connection-Id");
+        assertThat(connectionId).isNotBlank();
+
+        await().until(() -> holdfast.server().pubsub().subscriptionCount() == 1);
+        holdfast.publish("{\"items\":[{\"channel\":\"room\",\"formats\":{\"ws-message\":{\"content\":\"published\"}}}]}");
+        assertThat(client.next()).isEqualTo("published");
+        holdfast.publish("{\"items\":[{\"channel\":\"room\",\"formats\":{\"ws-message\":{\"content-bin\":\"YmluYXJ5\"}}}]}");
+        assertThat(client.next()).isEqualTo("bin:binary");
+
+        client.send("echo:hi");
+        assertThat(client.next()).isEqualTo("hi");
+        WsOverHttpOrigin.Request message = origin.nextWithEvents();
+        assertThat(message.events().get(0).text()).isEqualTo("echo:hi");
+        assertThat(message.header("Connection-Id")).isEqualTo(connectionId);
+        assertThat(message.header("Meta-User")).isEqualTo("alice");
+        com.auth0.jwt.JWT.require(com.auth0.jwt.algorithms.Algorithm.HMAC256("test-secret")).build()
+                .verify(message.header("Grip-Sig"));
+        assertThat(client.messages).isEmpty();
+    }
+
+    @Test
+    void originInitiatedCloseReachesTheClientWithItsCodeAndReason() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        client.send("close-me");
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("4000 bye");
+        origin.nextWithEvents();
+        origin.nextWithEvents();
+        WsOverHttpOrigin.Request ourClose = origin.nextWithEvents();
+        assertThat(ourClose.events().get(0).type()).isEqualTo(WebSocketEvent.Type.CLOSE);
+        await().until(() -> holdfast.server().pubsub().subscriptionCount() == 0);
+    }
+
+    @Test
+    void clientCloseIsRelayedAndConfirmed() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        client.socket().sendClose(4001, "done").get(5, TimeUnit.SECONDS);
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).startsWith("4001");
+        origin.next();
+        WsOverHttpOrigin.Request close = origin.nextWithEvents();
+        assertThat(close.events().get(0).type()).isEqualTo(WebSocketEvent.Type.CLOSE);
+        assertThat(close.events().get(0).closeCode()).isEqualTo(4001);
+    }
+
+    @Test
+    void disconnectIsSentWhenTheClientVanishes() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        origin.next();
+        client.socket().abort();
+        WsOverHttpOrigin.Request gone = origin.nextWithEvents();
+        assertThat(gone.events()).extracting(WebSocketEvent::type).containsExactly(WebSocketEvent.Type.DISCONNECT);
+    }
+
+    @Test
+    void eventsArrivingWhileTheOriginIsSlowAreBatchedInOrder() throws Exception {
+        start(b -> b);
+        CountDownLatch release = new CountDownLatch(1);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        origin.next();
+        origin.behaviour((req, n) -> {
+            if (!req.events().isEmpty() && req.events().get(0).text().equals("echo:first")) {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return chatOrigin(req, n);
+        });
+        client.send("echo:first");
+        assertThat(origin.nextWithEvents().events()).hasSize(1);
+        client.send("echo:a");
+        client.send("echo:b");
+        client.send("echo:c");
+        release.countDown();
+        WsOverHttpOrigin.Request batch = origin.nextWithEvents();
+        assertThat(batch.events()).extracting(WebSocketEvent::text).containsExactly("echo:a", "echo:b", "echo:c");
+        assertThat(List.of(client.next(), client.next(), client.next(), client.next()))
+                .containsExactly("first", "a", "b", "c");
+    }
+
+    @Test
+    void anUnreachableOriginIsRetriedThenTheClientGets1011() throws Exception {
+        start(b -> b.webSocketRetryDelay(Duration.ofMillis(50)).webSocketRetries(2));
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        origin.close();
+        client.send("echo:lost");
+        assertThat(client.closed.get(15, TimeUnit.SECONDS)).startsWith("1011");
+    }
+
+    @Test
+    void aBadEventBodyFromTheOriginClosesWith1011() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        origin.behaviour((req, n) -> new Reply(List.of(), new java.util.ArrayList<>(), 500));
+        client.send("echo:x");
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).startsWith("1011");
+    }
+
+    @Test
+    void theOriginCanRefuseTheHandshake() throws Exception {
+        origin = new WsOverHttpOrigin((req, n) -> new Reply(List.of(), new java.util.ArrayList<>(), 403));
+        holdfast = Holdfast.start("* " + origin.target());
+        assertThatThrownBy(() -> WsClient.connect(ws("/chat")))
+                .isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(403));
+    }
+
+    @Test
+    void originDownAtOpenGives502() throws Exception {
+        origin = new WsOverHttpOrigin(OverHttpWebSocketTest::chatOrigin);
+        int port = origin.port();
+        origin.close();
+        holdfast = Holdfast.start("* 127.0.0.1:" + port + ",over_http");
+        assertThatThrownBy(() -> WsClient.connect(ws("/chat")))
+                .cause().isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(502));
+        origin = null;
+    }
+}
