@@ -1,7 +1,10 @@
 // A plain origin written against @fanoutio/grip exactly as its README shows: it checks Grip-Sig,
 // answers with GRIP instructions, and publishes through the library's Publisher.
 import http from 'node:http';
-import { GripInstruct, Publisher } from '@fanoutio/grip';
+import {
+  GripInstruct, Item, Publisher, WebSocketContext, WebSocketMessageFormat,
+  decodeWebSocketEvents, encodeWebSocketEvents,
+} from '@fanoutio/grip';
 
 const [port, publishPort, sigKey] = process.argv.slice(2);
 const publisher = new Publisher({
@@ -16,12 +19,36 @@ const server = http.createServer(async (req, res) => {
     const msg = url.searchParams.get('msg');
     await publisher.publishHttpStream('js', msg + '\n');
     await publisher.publishHttpResponse('js', msg + '\n');
+    await publisher.publish('js', new Item(new WebSocketMessageFormat(msg)));
     res.end('ok\n');
     return;
   }
   if (!isProxied || !isSigned) {
     res.writeHead(403);
     res.end('not behind a verified GRIP proxy\n');
+    return;
+  }
+  if (url.pathname === '/ws' && req.method === 'POST') {
+    // WebSocket-over-HTTP, as js-grip documents it: accept, subscribe, echo.
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const events = decodeWebSocketEvents(new Uint8Array(Buffer.concat(chunks)));
+    const ws = new WebSocketContext(req.headers['connection-id'], {}, events);
+    if (ws.isOpening()) {
+      ws.accept();
+      ws.subscribe('js');
+      ws.send('welcome');
+    }
+    while (ws.canRecv()) {
+      const message = ws.recv();
+      if (message === null) {
+        ws.close();
+        break;
+      }
+      ws.send('echo: ' + message);
+    }
+    res.writeHead(200, ws.toHeaders());
+    res.end(Buffer.from(encodeWebSocketEvents(ws.getOutgoingEvents())));
     return;
   }
   const instruct = new GripInstruct('js');

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs an unchanged @fanoutio/grip origin behind Holdfast: a stream and a long-poll are held,
-# the origin publishes through the library, and both clients receive the message.
+# Runs an unchanged @fanoutio/grip origin behind Holdfast: a stream, an SSE stream and a long-poll are
+# held, the origin publishes through the library, and all receive the message; then a WebSocket-over-HTTP
+# session (js-grip's WebSocketContext) accepts, echoes, and receives a ws-message publish.
 # Usage: compat/js-grip/run.sh  (after the jar is built; needs node and npm)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cd "$here"
-[ -d node_modules/@fanoutio/grip ] || npm install --no-audit --no-fund --silent >/dev/null
+[ -d node_modules/@fanoutio/grip ] && [ -d node_modules/ws ] || npm install --no-audit --no-fund --silent >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 origin_port=$(free_port); http_port=$(free_port); pub_port=$(free_port)
@@ -26,6 +27,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 node origin.mjs "$origin_port" "$pub_port" "$key" >"$work/origin.log" 2>&1 & pids+=($!)
 java -jar "$root/holdfast-server/target/holdfast.jar" --config "$work/pushpin.conf" \
+  --route "*,path_beg=/ws 127.0.0.1:$origin_port,over_http" \
   --route "* 127.0.0.1:$origin_port" >"$work/holdfast.log" 2>&1 & pids+=($!)
 
 wait_for() { for _ in $(seq 1 100); do eval "$1" && return 0; sleep 0.2; done; return 1; }
@@ -42,4 +44,6 @@ curl -sS "http://127.0.0.1:$origin_port/publish?msg=hello-from-js-grip" | grep -
 wait_for "grep -q hello-from-js-grip $work/stream.out" || { echo "js-grip: stream publish missing"; cat "$work"/*; exit 1; }
 wait_for "grep -q hello-from-js-grip $work/sse.out" || { echo "js-grip: sse publish missing"; exit 1; }
 wait_for "grep -q hello-from-js-grip $work/poll.out" || { echo "js-grip: long-poll publish missing"; exit 1; }
-echo "js-grip compat: stream, SSE and long-poll through an unchanged @fanoutio/grip origin OK"
+node ws-client.mjs "ws://127.0.0.1:$http_port/ws" "http://127.0.0.1:$origin_port/publish?msg=published-to-ws" \
+  || { echo "js-grip: WebSocket-over-HTTP failed"; cat "$work/holdfast.log" "$work/origin.log"; exit 1; }
+echo "js-grip compat: stream, SSE, long-poll and WebSocket-over-HTTP through an unchanged @fanoutio/grip origin OK"
