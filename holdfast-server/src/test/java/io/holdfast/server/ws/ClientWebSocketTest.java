@@ -152,6 +152,21 @@ class ClientWebSocketTest {
     }
 
     @Test
+    void permessageDeflateIsNegotiatedWhenAllowed() throws Exception {
+        holdfast.close();
+        holdfast = Holdfast.start(b -> b.allowCompression(true).routeSpecs(List.of()));
+        try (Socket s = new Socket("127.0.0.1", holdfast.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /test/websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String head = RawWebSocket.readHead(s.getInputStream());
+            assertThat(head).startsWith("HTTP/1.1 101").containsIgnoringCase("sec-websocket-extensions: permessage-deflate");
+        }
+    }
+
+    @Test
     void anUnmaskedClientFrameClosesWith1002() throws Exception {
         try (RawWebSocket raw = new RawWebSocket(holdfast.port())) {
             raw.frame(0x1, false, "hi".getBytes());

@@ -191,6 +191,43 @@ class OverHttpWebSocketTest {
     }
 
     @Test
+    void subprotocolIsNegotiatedByTheOrigin() throws Exception {
+        start(b -> b);
+        origin.behaviour((req, n) -> {
+            Reply r = chatOrigin(req, n);
+            if (n == 0) {
+                r.header("Sec-WebSocket-Protocol", "chat.v2");
+            }
+            return r;
+        });
+        WsClient client = new WsClient();
+        var socket = Holdfast.CLIENT.newWebSocketBuilder().subprotocols("chat.v2", "chat.v1")
+                .buildAsync(ws("/chat"), client).get(10, TimeUnit.SECONDS);
+        assertThat(socket.getSubprotocol()).isEqualTo("chat.v2");
+        assertThat(origin.next().header("Sec-WebSocket-Protocol")).isEqualTo("chat.v2, chat.v1");
+    }
+
+    @Test
+    void keepAliveAndDetachControlMessagesActAtTheEdge() throws Exception {
+        start(b -> b);
+        origin.behaviour((req, n) -> n == 0
+                ? Reply.of(WebSocketEvent.open(),
+                        WebSocketEvent.text("c:{\"type\":\"subscribe\",\"channel\":\"feed\"}"),
+                        WebSocketEvent.text("c:{\"type\":\"keep-alive\",\"content\":\"ka\",\"timeout\":1,\"mode\":\"interval\"}"),
+                        WebSocketEvent.text("c:{\"type\":\"detach\"}"))
+                        .header("Sec-WebSocket-Extensions", "grip")
+                : chatOrigin(req, n));
+        WsClient client = WsClient.connect(ws("/chat"));
+        assertThat(client.next()).isEqualTo("ka");
+        origin.next();
+        client.send("echo:dropped after detach");
+        await().until(() -> holdfast.server().pubsub().subscriptionCount() == 1);
+        holdfast.publish("{\"items\":[{\"channel\":\"feed\",\"formats\":{\"ws-message\":{\"content\":\"still published\"}}}]}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.messages.contains("still published"));
+        assertThat(client.messages).doesNotContain("dropped after detach");
+    }
+
+    @Test
     void theOriginCanRefuseTheHandshake() throws Exception {
         origin = new WsOverHttpOrigin((req, n) -> new Reply(List.of(), new java.util.ArrayList<>(), 403));
         holdfast = Holdfast.start("* " + origin.target());
