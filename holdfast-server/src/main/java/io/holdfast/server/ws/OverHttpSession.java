@@ -283,7 +283,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
             return;
         }
         grip = route.noGrip() ? GripMode.OFF
-                : GripMode.fromExtensions(r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
+                : GripMode.fromExtensions(r.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
         socket = WebSocketAccept.accept(connection, request, OverHttpRequests.clientHandshakeHeaders(r),
                 r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL), this);
         if (socket == null) {
@@ -358,11 +358,12 @@ final class OverHttpSession extends WsSession implements OriginListener {
             sendToClient(new TextWebSocketFrame(Unpooled.wrappedBuffer(text)));
             return;
         }
-        GripMode.Meaning meaning = grip.classify(text);
+        var content = Unpooled.wrappedBuffer(text);
+        GripMode.Meaning meaning = grip.classify(content);
         if (meaning instanceof GripMode.Control c) {
             applyControl(c.message());
         } else if (meaning instanceof GripMode.Relay relay) {
-            sendToClient(new TextWebSocketFrame(Unpooled.wrappedBuffer(text, relay.offset(), text.length - relay.offset())));
+            sendToClient(new TextWebSocketFrame(content.skipBytes(relay.prefixLength())));
         } else if (meaning instanceof GripMode.Drop drop) {
             LOG.debug("conn={} dropping origin message: {}", connection.id(), drop.why());
         }

@@ -224,12 +224,13 @@ class PassthroughWebSocketTest {
 
     @Test
     void gripExtensionParametersAreRead() {
-        assertThat(PassthroughExtensions.gripMessagePrefix(List.of())).isNull();
-        assertThat(PassthroughExtensions.gripMessagePrefix(List.of("permessage-deflate"))).isNull();
-        assertThat(PassthroughExtensions.gripMessagePrefix(List.of("grip"))).isEqualTo("m:");
-        assertThat(PassthroughExtensions.gripMessagePrefix(List.of("foo; a=\"x,y\", grip; message-prefix=\"\"")))
-                .isEmpty();
-        assertThat(PassthroughExtensions.gripMessagePrefix(List.of("grip; message-prefix=msg:"))).isEqualTo("msg:");
+        assertThat(GripMode.fromExtensions(List.of()).enabled()).isFalse();
+        assertThat(GripMode.fromExtensions(List.of("permessage-deflate")).enabled()).isFalse();
+        assertThat(GripMode.fromExtensions(List.of("grip")).messagePrefix()).isEqualTo("m:");
+        GripMode quoted = GripMode.fromExtensions(List.of("foo; a=\"x,y\", grip; message-prefix=\"\""));
+        assertThat(quoted.enabled()).isTrue();
+        assertThat(quoted.messagePrefix()).isEmpty();
+        assertThat(GripMode.fromExtensions(List.of("grip; message-prefix=msg:")).messagePrefix()).isEqualTo("msg:");
     }
 
     private int handshakeStatus(String path) {
