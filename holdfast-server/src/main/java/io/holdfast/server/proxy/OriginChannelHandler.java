@@ -1,5 +1,6 @@
 package io.holdfast.server.proxy;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -19,6 +20,15 @@ public final class OriginChannelHandler extends ChannelInboundHandlerAdapter {
 
     public void detach() {
         this.exchange = null;
+    }
+
+    /** Closes an origin connection without telling its current user (who is giving it up). */
+    public static void closeDetached(Channel ch) {
+        OriginChannelHandler handler = ch.pipeline().get(OriginChannelHandler.class);
+        if (handler != null) {
+            handler.detach();
+        }
+        ch.close();
     }
 
     @Override

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * other GRIP-instructed response (spec 1.2) is buffered, up to 100,000 bytes as Pushpin does, and
  * handed to {@link GripHandoff}.
  */
-final class OriginExchange implements Exchange, OriginListener {
+public final class OriginExchange implements Exchange, OriginListener {
     private static final Logger LOG = LoggerFactory.getLogger(OriginExchange.class);
     /** Spec 1.1: GRIP instruct responses are buffered up to this many bytes. */
     static final int MAX_GRIP_BODY = 100_000;
@@ -70,7 +70,7 @@ final class OriginExchange implements Exchange, OriginListener {
     private GripHandoff.StreamStart streamStart;
     private boolean finished;
 
-    OriginExchange(ClientConnection client, RequestContext req) {
+    OriginExchange(ClientConnection client, RequestContext req) { // created by ClientConnection only
         this.client = client;
         this.req = req;
         this.services = client.services();
@@ -381,20 +381,29 @@ final class OriginExchange implements Exchange, OriginListener {
     private void failConnect() {
         String tried = String.join("; ", failures);
         LOG.warn("conn={} unable to connect to any target of route {}: {}", req.connectionId(), route.describe(), tried);
-        StringBuilder body = new StringBuilder("Bad gateway: Holdfast could not connect to the origin");
-        if (services.config().debug() || route.debug()) {
-            body.append(". Tried: ").append(tried);
-        } else if (!failures.isEmpty()) {
-            String first = failures.get(failures.size() - 1);
-            body.append(" (").append(first.substring(first.indexOf(": ") + 2)).append(')');
-        }
-        body.append(".\n");
+        StringBuilder body = new StringBuilder(
+                connectFailureBody(failures, services.config().debug() || route.debug()));
         if (HoldfastConfig.DEFAULT_ROUTE.equals(route.source().strip())) {
             body.append("No origin is listening on ").append(route.targets().get(0).describe())
                     .append(". Start your app there, or point Holdfast at it: ./holdfast --route \"* HOST:PORT\"")
                     .append(" (or a routes file, see README).\n");
         }
         fail(HttpResponseStatus.BAD_GATEWAY, body.toString());
+    }
+
+    /**
+     * The 502 body when no target connected: the last cause always, every target tried only in debug
+     * mode (target addresses are internal).
+     */
+    public static String connectFailureBody(List<String> failures, boolean debug) {
+        StringBuilder body = new StringBuilder("Bad gateway: Holdfast could not connect to the origin");
+        if (debug) {
+            body.append(". Tried: ").append(String.join("; ", failures));
+        } else if (!failures.isEmpty()) {
+            String last = failures.get(failures.size() - 1);
+            body.append(" (").append(last.substring(last.indexOf(": ") + 2)).append(')');
+        }
+        return body.append(".\n").toString();
     }
 
     private void fail(HttpResponseStatus failure, String message) {
@@ -423,11 +432,7 @@ final class OriginExchange implements Exchange, OriginListener {
         Channel ch = origin;
         origin = null;
         if (ch != null) {
-            OriginChannelHandler handler = ch.pipeline().get(OriginChannelHandler.class);
-            if (handler != null) {
-                handler.detach();
-            }
-            ch.close();
+            OriginChannelHandler.closeDetached(ch);
         }
     }
 

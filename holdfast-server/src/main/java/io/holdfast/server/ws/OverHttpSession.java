@@ -249,8 +249,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
             if (keepAlive) {
                 connection.services().connector().release(ch, key);
             } else {
-                ch.pipeline().get(OriginChannelHandler.class).detach();
-                ch.close();
+                OriginChannelHandler.closeDetached(ch);
             }
         }
         List<WebSocketEvent> sent = inFlight;
@@ -542,11 +541,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
         Channel ch = origin;
         origin = null;
         if (ch != null) {
-            OriginChannelHandler handler = ch.pipeline().get(OriginChannelHandler.class);
-            if (handler != null) {
-                handler.detach();
-            }
-            ch.close();
+            OriginChannelHandler.closeDetached(ch);
         }
         if (responseBody != null) {
             responseBody.release();

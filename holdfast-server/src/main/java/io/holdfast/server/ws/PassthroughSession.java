@@ -1,9 +1,8 @@
 package io.holdfast.server.ws;
 
-import io.holdfast.grip.websocket.ControlMessage;
-import io.holdfast.grip.websocket.ControlMessageException;
 import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.proxy.ClientConnection;
+import io.holdfast.server.proxy.OriginExchange;
 import io.holdfast.server.proxy.ProxyContext;
 import io.holdfast.server.proxy.RequestContext;
 import io.holdfast.server.pubsub.PubSub;
@@ -11,7 +10,6 @@ import io.holdfast.server.route.Route;
 import io.holdfast.server.route.Target;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -44,7 +42,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -343,15 +340,8 @@ final class PassthroughSession extends WsSession {
         String tried = String.join("; ", failures);
         LOG.warn("conn={} unable to connect to any WebSocket target of route {}: {}", connection.id(),
                 route.describe(), tried);
-        StringBuilder body = new StringBuilder("Bad gateway: Holdfast could not connect to the origin");
-        if (services.config().debug() || route.debug()) {
-            body.append(". Tried: ").append(tried);
-        } else if (!failures.isEmpty()) {
-            String last = failures.get(failures.size() - 1);
-            body.append(" (").append(last.substring(last.indexOf(": ") + 2)).append(')');
-        }
-        body.append(".\n");
-        fail(HttpResponseStatus.BAD_GATEWAY, body.toString());
+        fail(HttpResponseStatus.BAD_GATEWAY,
+                OriginExchange.connectFailureBody(failures, services.config().debug() || route.debug()));
     }
 
     /** Answers the client with an HTTP error before any upgrade; the session is over. */
