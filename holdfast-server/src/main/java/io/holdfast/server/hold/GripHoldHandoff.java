@@ -2,7 +2,6 @@ package io.holdfast.server.hold;
 
 import io.holdfast.grip.GripProtocolException;
 import io.holdfast.grip.HttpReasons;
-import io.holdfast.grip.instruct.ChannelSpec;
 import io.holdfast.grip.instruct.GripInstruct;
 import io.holdfast.grip.instruct.GripInstructParser;
 import io.holdfast.grip.instruct.HoldMode;
@@ -23,7 +22,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -83,14 +81,12 @@ public final class GripHoldHandoff implements GripHandoff {
             relay(connection, request, held);
             return null;
         }
-        List<String> channels = channelNames(request, instruct.channels(),
-                connection.services().config().connectionSubscriptionMax());
         if (instruct.hold().get() == HoldMode.RESPONSE) {
-            ResponseHold hold = new ResponseHold(connection, request, pubsub, channels, held, instruct.timeoutSeconds());
+            ResponseHold hold = new ResponseHold(connection, request, pubsub, instruct, held, instruct.timeoutSeconds());
             hold.start();
             return hold;
         }
-        StreamHold hold = new StreamHold(connection, request, pubsub, channels, held, instruct.keepAlive().orElse(null));
+        StreamHold hold = new StreamHold(connection, request, pubsub, instruct, held, instruct.keepAlive().orElse(null));
         hold.start();
         return hold;
     }
@@ -110,9 +106,7 @@ public final class GripHoldHandoff implements GripHandoff {
             return null;
         }
         HeldResponse held = fromHeaders(response, instruct, Unpooled.EMPTY_BUFFER);
-        List<String> channels = channelNames(request, instruct.channels(),
-                connection.services().config().connectionSubscriptionMax());
-        StreamHold hold = new StreamHold(connection, request, pubsub, channels, held, instruct.keepAlive().orElse(null));
+        StreamHold hold = new StreamHold(connection, request, pubsub, instruct, held, instruct.keepAlive().orElse(null));
         hold.open();
         return hold;
     }
@@ -176,21 +170,6 @@ public final class GripHoldHandoff implements GripHandoff {
         HeldResponse.applyWhitelist(headers, expose);
         ByteBuf body = r.body() == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(r.body());
         return new HeldResponse(new HttpResponseStatus(code, reason), headers, body, expose);
-    }
-
-    /** Route prefix applied (spec 5.3), duplicates merged, and Pushpin's per-connection cap. */
-    private static List<String> channelNames(RequestContext request, List<ChannelSpec> specs, int max) {
-        String prefix = request.route().prefix().orElse("");
-        Set<String> names = new LinkedHashSet<>();
-        for (ChannelSpec spec : specs) {
-            if (names.size() == max) {
-                LOG.debug("conn={} subscription limit {} reached; channel {} ignored", request.connectionId(), max,
-                        spec.name());
-                continue;
-            }
-            names.add(prefix + spec.name());
-        }
-        return new ArrayList<>(names);
     }
 
     /** "No hold" (spec 1.3): the response goes to the client as is, minus GRIP headers. */

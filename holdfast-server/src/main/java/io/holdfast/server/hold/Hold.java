@@ -3,36 +3,50 @@ package io.holdfast.server.hold;
 import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.Exchange;
 import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.grip.instruct.ChannelSpec;
+import io.holdfast.grip.instruct.GripInstruct;
 import io.holdfast.server.pubsub.PubSub;
 import io.holdfast.server.pubsub.Subscriber;
+import io.holdfast.server.pubsub.Subscriptions;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
-import java.util.List;
 
 /**
  * What every held request shares: it owns the client side of the connection, is subscribed to its
- * channels for as long as it lives, and unsubscribes exactly once however it ends (delivery,
+ * channels (filters and meta included, see {@link Subscriptions}) for as long as it lives, and unsubscribes exactly once however it ends (delivery,
  * timeout, close action, client gone, shutdown).
  */
 abstract class Hold implements Exchange, Subscriber {
     final ClientConnection connection;
     final RequestContext request;
     final PubSub pubsub;
-    final List<String> channels;
+    final GripInstruct instruct;
+    final Subscriptions subscriptions;
     final HeldResponse held;
     private boolean ended;
 
-    Hold(ClientConnection connection, RequestContext request, PubSub pubsub, List<String> channels, HeldResponse held) {
+    Hold(ClientConnection connection, RequestContext request, PubSub pubsub, GripInstruct instruct, HeldResponse held) {
         this.connection = connection;
         this.request = request;
         this.pubsub = pubsub;
-        this.channels = channels;
+        this.instruct = instruct;
         this.held = held;
+        this.subscriptions = new Subscriptions(pubsub, this, request.route().prefix().orElse(""),
+                connection.services().config().connectionSubscriptionMax());
     }
 
+    /**
+     * Subscribes the origin's channels (with their filters and prev-ids), the route target's implicit
+     * {@code sub=} channels, {@code conn:<id>}, and {@code user:<id>} when {@code Grip-Set-Meta} names one.
+     */
     void subscribeAll() {
-        for (String channel : channels) {
-            pubsub.subscribe(channel, this);
+        subscriptions.subscribeConnection(connection.key());
+        subscriptions.setAllMeta(instruct.meta());
+        for (ChannelSpec spec : instruct.channels()) {
+            subscriptions.add(spec.name(), spec.filters(), spec.prevId());
+        }
+        for (String implicit : request.route().targets().get(0).subscriptions()) {
+            subscriptions.add(implicit, java.util.List.of(), null);
         }
     }
 
@@ -46,9 +60,7 @@ abstract class Hold implements Exchange, Subscriber {
             return false;
         }
         ended = true;
-        for (String channel : channels) {
-            pubsub.unsubscribe(channel, this);
-        }
+        subscriptions.clear();
         cancelTimers();
         held.release();
         return true;

@@ -1,9 +1,11 @@
 package io.holdfast.server.hold;
 
 import io.holdfast.grip.HttpReasons;
+import io.holdfast.grip.instruct.GripInstruct;
 import io.holdfast.grip.publish.HttpResponseFormat;
 import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
 import io.netty.buffer.Unpooled;
@@ -31,9 +33,9 @@ final class ResponseHold extends Hold {
     private final int timeoutSeconds;
     private ScheduledFuture<?> timeout;
 
-    ResponseHold(ClientConnection connection, RequestContext request, PubSub pubsub, List<String> channels,
+    ResponseHold(ClientConnection connection, RequestContext request, PubSub pubsub, GripInstruct instruct,
                  HeldResponse held, int timeoutSeconds) {
-        super(connection, request, pubsub, channels, held);
+        super(connection, request, pubsub, instruct, held);
         this.timeoutSeconds = timeoutSeconds;
     }
 
@@ -62,8 +64,12 @@ final class ResponseHold extends Hold {
         if (format == null) {
             return;
         }
+        Filters.Outcome outcome = subscriptions.filter(message, format.contentFilters(), format.body());
+        if (!outcome.deliver()) {
+            return;
+        }
         switch (format.action()) {
-            case SEND -> respond(published(format), "published channel=" + message.channel());
+            case SEND -> respond(published(format, outcome.content()), "published channel=" + message.channel());
             // Hint means "ask the origin again"; retries with Grip-Last belong to recovery (spec 4).
             case HINT, CLOSE -> LOG.debug("conn={} ignoring {} action on a response hold", request.connectionId(),
                     format.action());
@@ -72,7 +78,7 @@ final class ResponseHold extends Hold {
     }
 
     /** Spec 1.5.1 step 3: the held response's headers, overridden by the published ones. */
-    private FullHttpResponse published(HttpResponseFormat format) {
+    private FullHttpResponse published(HttpResponseFormat format, byte[] filteredBody) {
         HttpHeaders headers = held.headers().copy();
         for (Map.Entry<String, String> h : format.headers()) {
             headers.remove(h.getKey());
@@ -81,7 +87,7 @@ final class ResponseHold extends Hold {
             headers.add(h.getKey(), h.getValue());
         }
         HeldResponse.applyWhitelist(headers, format.exposeHeaders() != null ? format.exposeHeaders() : held.exposeHeaders());
-        byte[] body = format.body() == null ? new byte[0] : format.body();
+        byte[] body = filteredBody != null ? filteredBody : format.body() == null ? new byte[0] : format.body();
         String reason = format.reason() != null ? format.reason() : HttpReasons.phrase(format.code());
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 new HttpResponseStatus(format.code(), reason), Unpooled.wrappedBuffer(body));

@@ -1,5 +1,6 @@
 package io.holdfast.server.hold;
 
+import io.holdfast.grip.instruct.GripInstruct;
 import io.holdfast.grip.instruct.KeepAlive;
 import io.holdfast.grip.instruct.KeepAliveMode;
 import io.holdfast.grip.publish.HttpStreamFormat;
@@ -7,6 +8,7 @@ import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.Exchange;
 import io.holdfast.server.proxy.GripHandoff;
 import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
 import io.netty.buffer.ByteBuf;
@@ -36,9 +38,9 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
     private long lastWriteNanos;
     private long bytesOut;
 
-    StreamHold(ClientConnection connection, RequestContext request, PubSub pubsub, List<String> channels,
+    StreamHold(ClientConnection connection, RequestContext request, PubSub pubsub, GripInstruct instruct,
                HeldResponse held, KeepAlive keepAlive) {
-        super(connection, request, pubsub, channels, held);
+        super(connection, request, pubsub, instruct, held);
         this.keepAlive = keepAlive;
         this.maxPendingBytes = connection.services().config().subscriberBufferSize();
     }
@@ -95,13 +97,13 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         }
         switch (format.action()) {
             case CLOSE -> close("closed by publish on channel " + message.channel());
-            case SEND -> send(message);
+            case SEND -> send(message, format);
             // Hint fetches the next link (spec 1.5.2 step 5); without one there is nothing to do.
             default -> LOG.debug("conn={} ignoring {} action on a stream", request.connectionId(), format.action());
         }
     }
 
-    private void send(Message message) {
+    private void send(Message message, HttpStreamFormat format) {
         long pending = SlowSubscribers.pendingBytes(connection.channel());
         if (pending > maxPendingBytes) {
             pubsub.counters().slowSubscribersDropped.increment();
@@ -113,7 +115,11 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
             connection.abort("slow subscriber on channel " + message.channel());
             return;
         }
-        ByteBuf content = message.streamContent();
+        Filters.Outcome outcome = subscriptions.filter(message, format.contentFilters(), format.content());
+        if (!outcome.deliver()) {
+            return;
+        }
+        ByteBuf content = outcome.content() != null ? Unpooled.wrappedBuffer(outcome.content()) : message.streamContent();
         if (content == null) {
             return;
         }

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
+    /** Distinguishes this process's connection keys from another instance's (and a restart's). */
+    private static final String INSTANCE = Long.toString(System.currentTimeMillis(), 36);
     /** Decoded messages of pipelined requests buffered before we stop reading the socket. */
     private static final int MAX_QUEUED_MESSAGES = 64;
     /** Unread body bytes of an already answered request we read and drop to keep the connection. */
@@ -67,6 +69,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     public long id() { return id; }
+
+    /**
+     * The connection's public id: {@code Connection-Id} towards WebSocket-over-HTTP origins and the
+     * implicit channel {@code conn:<key>} it is subscribed to.
+     */
+    public String key() { return INSTANCE + "-" + id; }
     public Channel channel() { return ctx.channel(); }
     public ChannelHandlerContext context() { return ctx; }
     public ProxyContext services() { return services; }
@@ -146,7 +154,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean secure = services.config().acceptXForwardedProtocol() && forwardedSecure(req);
         String gripSig = req.headers().get("Grip-Sig");
         boolean trusted = gripSig != null && services.signer().isTrustedUpstream(gripSig);
-        ClientInfo info = new ClientInfo(remoteAddress, secure, trusted);
+        ClientInfo info = new ClientInfo(remoteAddress, secure, trusted, key());
         Route route = selectRoute(req, host, pathAndQuery, secure);
         request = new RequestContext(id, req, host, pathAndQuery, route, info, keepAlive, start);
 
@@ -212,7 +220,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onMalformedRequest(HttpRequest req, Throwable cause) {
-        request = new RequestContext(id, req, "", req.uri(), null, new ClientInfo(remoteAddress, false, false),
+        request = new RequestContext(id, req, "", req.uri(), null, new ClientInfo(remoteAddress, false, false, key()),
                 false, System.nanoTime());
         HttpResponseStatus status;
         String message;

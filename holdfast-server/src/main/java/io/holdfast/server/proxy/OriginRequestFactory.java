@@ -26,6 +26,8 @@ import java.util.Map;
  */
 public final class OriginRequestFactory {
     private static final String GRIP_PREFIX = "grip-";
+    /** Request header naming the client connection; its implicit channel is {@code conn:<value>}. */
+    public static final String CONNECTION_ID_HEADER = "Grip-Connection-Id";
 
     private final HoldfastConfig config;
     private final GripSigner signer;
@@ -67,6 +69,8 @@ public final class OriginRequestFactory {
         if (!route.noGrip() && !info.trustedUpstream()) {
             headers.set("Grip-Sig", signer.sign(route));
             headers.set("Grip-Feature", GripFeatures.CURRENT);
+            // Beyond Pushpin: lets the origin reach this one connection by publishing to conn:<id>.
+            headers.set(CONNECTION_ID_HEADER, info.connectionKey());
         }
         if (chunked) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

@@ -29,7 +29,7 @@ final class Shard {
 
     boolean subscribe(String channel, Subscriber s) {
         boolean added = channels.computeIfAbsent(channel, c -> new LinkedHashSet<>(4)).add(s);
-        if (added) {
+        if (added && !isImplicit(channel)) {
             subscriptionCount++;
             channelCount = channels.size();
         }
@@ -39,12 +39,20 @@ final class Shard {
     void unsubscribe(String channel, Subscriber s) {
         LinkedHashSet<Subscriber> subs = channels.get(channel);
         if (subs != null && subs.remove(s)) {
-            subscriptionCount--;
+            if (!isImplicit(channel)) {
+                subscriptionCount--;
+            }
             if (subs.isEmpty()) {
                 channels.remove(channel);
                 channelCount = channels.size();
             }
         }
+    }
+
+    /** The per-connection and per-user channels every connection has; not counted as subscriptions. */
+    private static boolean isImplicit(String channel) {
+        return channel.startsWith(Subscriptions.CONNECTION_CHANNEL_PREFIX)
+                || channel.startsWith(Subscriptions.USER_CHANNEL_PREFIX);
     }
 
     int subscriberCount(String channel) {

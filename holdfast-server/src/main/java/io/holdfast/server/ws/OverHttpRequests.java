@@ -5,8 +5,10 @@ import io.holdfast.grip.websocket.WebSocketEventCodec;
 import io.holdfast.server.proxy.OriginChannelHandler;
 import io.holdfast.server.proxy.OriginConnector;
 import io.holdfast.server.proxy.OriginListener;
+import io.holdfast.server.proxy.OriginRequestFactory;
 import io.holdfast.server.proxy.ProxyContext;
 import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.Subscriptions;
 import io.holdfast.server.route.Route;
 import io.holdfast.server.route.Target;
 import io.netty.buffer.Unpooled;
@@ -65,6 +67,7 @@ final class OverHttpRequests {
         h.remove(HttpHeaderNames.CONTENT_LENGTH);
         h.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
         h.remove("Connection-Id");
+        h.remove(OriginRequestFactory.CONNECTION_ID_HEADER); // Connection-Id says it here
         // Clients cannot fake metadata: their Meta-* headers never reach the origin (spec 2.2).
         for (String name : new ArrayList<>(h.names())) {
             if (name.regionMatches(true, 0, "Meta-", 0, 5)) {
@@ -92,16 +95,12 @@ final class OverHttpRequests {
     }
 
     /** {@code Set-Meta-Name: value} binds {@code Meta-Name} on later requests; empty removes it. */
-    static void applySetMeta(HttpResponse r, Map<String, String> meta) {
+    static void applySetMeta(HttpResponse r, Subscriptions subscriptions) {
         for (Map.Entry<String, String> e : r.headers()) {
             String name = e.getKey();
             if (name.length() > SET_META.length() && name.toLowerCase(Locale.ROOT).startsWith(SET_META)) {
                 String field = name.substring(SET_META.length());
-                if (e.getValue().isEmpty()) {
-                    meta.remove(field);
-                } else {
-                    meta.put(field, e.getValue());
-                }
+                subscriptions.setMeta(field, e.getValue());
             }
         }
     }

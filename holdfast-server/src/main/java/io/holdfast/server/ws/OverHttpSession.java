@@ -32,7 +32,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -55,7 +54,6 @@ final class OverHttpSession extends WsSession implements OriginListener {
     /** Spec 2.2: about 200,000 bytes of client messages go in one request, and are buffered at most. */
     static final int MAX_BATCH_BYTES = 200_000;
 
-    private final String connectionId = UUID.randomUUID().toString();
     private final Route route;
     private final OverHttpRequests requests;
     private final ArrayDeque<WebSocketEvent> queue = new ArrayDeque<>();
@@ -84,7 +82,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     OverHttpSession(ClientConnection connection, RequestContext request, PubSub pubsub) {
         super(connection, request, pubsub);
         this.route = request.route();
-        this.requests = new OverHttpRequests(connection.services(), request, connectionId, connection.channel().eventLoop());
+        this.requests = new OverHttpRequests(connection.services(), request, connection.key(), connection.channel().eventLoop());
     }
 
     void start() {
@@ -290,6 +288,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
             return;
         }
         opened = true;
+        onAccepted(target);
         applyHeaders(r);
         onEvents(events.subList(1, events.size()), false);
         afterResponse();
@@ -319,7 +318,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     }
 
     private void applyHeaders(HttpResponse r) {
-        OverHttpRequests.applySetMeta(r, meta());
+        OverHttpRequests.applySetMeta(r, subscriptions);
         String interval = r.headers().get("Keep-Alive-Interval");
         if (interval != null) {
             try {

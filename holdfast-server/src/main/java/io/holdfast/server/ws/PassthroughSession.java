@@ -270,7 +270,7 @@ final class PassthroughSession extends WsSession {
         grip = mode;
         LOG.debug("conn={} passthrough WebSocket to {} open{}", connection.id(), target.describe(),
                 mode.enabled() ? " in GRIP mode, message prefix \"" + mode.messagePrefix() + "\"" : "");
-        target.subscriptions().forEach(this::subscribe);
+        onAccepted(target);
         ch.config().setAutoRead(connection.channel().isWritable());
     }
 

@@ -26,6 +26,7 @@ public final class TestWebSocketSession extends WsSession {
         if (session.socket == null) {
             return null;
         }
+        session.onAccepted(request.route().targets().get(0));
         channels.forEach(session::subscribe);
         return session;
     }

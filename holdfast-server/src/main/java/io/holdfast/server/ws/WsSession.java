@@ -6,9 +6,12 @@ import io.holdfast.grip.websocket.ControlMessage;
 import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.Exchange;
 import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
 import io.holdfast.server.pubsub.Subscriber;
+import io.holdfast.server.pubsub.Subscriptions;
+import io.holdfast.server.route.Target;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -22,10 +25,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,9 +45,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     protected final ClientConnection connection;
     protected final RequestContext request;
     protected final PubSub pubsub;
-    private final String channelPrefix;
-    private final Set<String> channels = new LinkedHashSet<>();
-    private final Map<String, String> meta = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    protected final Subscriptions subscriptions;
     protected ClientWebSocket socket;
     private boolean detached;
     private boolean ended;
@@ -62,7 +61,8 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
         this.connection = connection;
         this.request = request;
         this.pubsub = pubsub;
-        this.channelPrefix = request.route().prefix().orElse("");
+        this.subscriptions = new Subscriptions(pubsub, this, request.route().prefix().orElse(""),
+                connection.services().config().connectionSubscriptionMax());
     }
 
     // ---- client socket ----
@@ -89,7 +89,18 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
 
     /** Subscription meta (spec 1.6), set by {@code set-meta} or an origin's {@code Set-Meta-*}. */
     protected Map<String, String> meta() {
-        return meta;
+        return subscriptions.meta();
+    }
+
+    /**
+     * Call once the client handshake is done: subscribes {@code conn:<id>} and the route target's
+     * implicit {@code sub=} channels.
+     */
+    protected void onAccepted(Target target) {
+        subscriptions.subscribeConnection(connection.key());
+        for (String channel : target.subscriptions()) {
+            subscriptions.add(channel, List.of(), null);
+        }
     }
 
     protected void countClientMessage() {
@@ -99,24 +110,19 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     // ---- subscriptions and publishing ----
 
     protected boolean subscribe(String channel) {
-        String name = channelPrefix + channel;
-        if (channels.contains(name)) {
-            return true;
+        return subscribe(channel, List.of());
+    }
+
+    protected boolean subscribe(String channel, List<String> filters) {
+        boolean added = subscriptions.add(channel, filters, null);
+        if (!added) {
+            LOG.debug("conn={} subscription limit reached; {} ignored", connection.id(), channel);
         }
-        if (channels.size() >= connection.services().config().connectionSubscriptionMax()) {
-            LOG.debug("conn={} subscription limit reached; {} ignored", connection.id(), name);
-            return false;
-        }
-        channels.add(name);
-        pubsub.subscribe(name, this);
-        return true;
+        return added;
     }
 
     protected void unsubscribe(String channel) {
-        String name = channelPrefix + channel;
-        if (channels.remove(name)) {
-            pubsub.unsubscribe(name, this);
-        }
+        subscriptions.remove(channel);
     }
 
     @Override
@@ -151,8 +157,13 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
             closeClient(WebSocketCloseStatus.TRY_AGAIN_LATER.code(), "too slow", "slow subscriber");
             return;
         }
+        Filters.Outcome outcome = subscriptions.filter(message, format.contentFilters(), format.content());
+        if (!outcome.deliver()) {
+            return;
+        }
         messagesOut++;
-        socket.send(frame(format.type(), message.wsContent()));
+        socket.send(frame(format.type(), outcome.content() != null ? Unpooled.wrappedBuffer(outcome.content())
+                : message.wsContent()));
         lastClientWriteNanos = System.nanoTime();
     }
 
@@ -186,18 +197,14 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     /** Applies a control message from the origin. */
     protected void applyControl(ControlMessage control) {
         if (control instanceof ControlMessage.Subscribe s) {
-            subscribe(s.channel());
+            subscribe(s.channel(), s.filters() == null ? List.of() : s.filters());
         } else if (control instanceof ControlMessage.Unsubscribe u) {
             unsubscribe(u.channel());
         } else if (control instanceof ControlMessage.Detach) {
             detached = true;
             onDetach();
         } else if (control instanceof ControlMessage.SetMeta m) {
-            if (m.value() == null) {
-                meta.remove(m.name());
-            } else {
-                meta.put(m.name(), m.value());
-            }
+            subscriptions.setMeta(m.name(), m.value());
         } else if (control instanceof ControlMessage.KeepAlive k) {
             setKeepAlive(k);
         } else if (control instanceof ControlMessage.SendDelayed d) {
@@ -294,10 +301,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
             return;
         }
         ended = true;
-        for (String channel : channels) {
-            pubsub.unsubscribe(channel, this);
-        }
-        channels.clear();
+        subscriptions.clear();
         cancel(keepAliveTimer);
         cancel(delayedTimer);
         if (delayed != null) {

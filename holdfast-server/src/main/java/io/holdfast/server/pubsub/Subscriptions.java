@@ -1,0 +1,168 @@
+package io.holdfast.server.pubsub;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One subscriber's channels and what filters read about it: the channels it asked for (with the
+ * route {@code prefix} applied and their filters), its subscription meta, the last item id seen per
+ * channel, and the implicit channels every connection has beyond Pushpin: {@code conn:<id>} always,
+ * and {@code user:<id>} while its meta {@code user} is set, so one connection or one user can be
+ * reached without a channel of its own. Used on the subscriber's event loop only.
+ */
+public final class Subscriptions implements Filters.Context {
+    public static final String CONNECTION_CHANNEL_PREFIX = "conn:";
+    public static final String USER_CHANNEL_PREFIX = "user:";
+
+    private final PubSub pubsub;
+    private final Subscriber owner;
+    private final String prefix;
+    private final int max;
+    private final Map<String, List<String>> channels = new LinkedHashMap<>();
+    private final Map<String, String> meta = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    private final Map<String, String> lastIds = new HashMap<>();
+    private String connectionChannel;
+    private String userChannel;
+
+    /**
+     * @param routePrefix the route's channel {@code prefix} ("" if none)
+     * @param max         explicit channels allowed ({@code connection_subscription_max})
+     */
+    public Subscriptions(PubSub pubsub, Subscriber owner, String routePrefix, int max) {
+        this.pubsub = pubsub;
+        this.owner = owner;
+        this.prefix = routePrefix;
+        this.max = max;
+    }
+
+    /** Subscribes the implicit {@code conn:<key>} channel. */
+    public void subscribeConnection(String connectionKey) {
+        connectionChannel = CONNECTION_CHANNEL_PREFIX + connectionKey;
+        pubsub.subscribe(connectionChannel, owner);
+    }
+
+    /**
+     * Subscribes to a channel as named by the origin (the route prefix is added here). Returns false
+     * when the per-connection limit is reached (Pushpin ignores extra channels silently).
+     */
+    public boolean add(String channel, List<String> filters, String prevId) {
+        String name = prefix + channel;
+        if (channels.containsKey(name)) {
+            channels.put(name, List.copyOf(filters));
+            return true;
+        }
+        if (channels.size() >= max) {
+            return false;
+        }
+        channels.put(name, List.copyOf(filters));
+        if (prevId != null) {
+            lastIds.put(name, prevId);
+        }
+        pubsub.subscribe(name, owner);
+        return true;
+    }
+
+    public void remove(String channel) {
+        String name = prefix + channel;
+        if (channels.remove(name) != null) {
+            lastIds.remove(name);
+            pubsub.unsubscribe(name, owner);
+        }
+    }
+
+    /** Sets (or, with a null or empty value, removes) a meta field; {@code user} moves the user channel. */
+    public void setMeta(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            meta.remove(name);
+        } else {
+            meta.put(name, value);
+        }
+        if (name.equalsIgnoreCase("user")) {
+            String wanted = value == null || value.isEmpty() ? null : USER_CHANNEL_PREFIX + value;
+            if (wanted != null && wanted.equals(userChannel)) {
+                return;
+            }
+            if (userChannel != null) {
+                pubsub.unsubscribe(userChannel, owner);
+            }
+            userChannel = wanted;
+            if (userChannel != null) {
+                pubsub.subscribe(userChannel, owner);
+            }
+        }
+    }
+
+    public void setAllMeta(Map<String, String> values) {
+        values.forEach(this::setMeta);
+    }
+
+    /** Channels the subscriber asked for, prefix included. */
+    public Set<String> names() {
+        return channels.keySet();
+    }
+
+    public int size() {
+        return channels.size();
+    }
+
+    /**
+     * Filters a delivery on {@code message}'s channel; {@code content} may be null for actions without
+     * content. Records the item's id as the channel's last id when it is delivered.
+     */
+    public Filters.Outcome filter(Message message, List<String> formatContentFilters, byte[] content) {
+        List<String> filters = channels.getOrDefault(message.channel(), List.of());
+        String id = message.item().id();
+        // The item's id is the channel's current id while it is delivered (build-id stamps it).
+        String previous = id == null ? null : lastIds.put(message.channel(), id);
+        Filters.Outcome outcome = filters.isEmpty() && formatContentFilters == null ? Filters.PASS
+                : Filters.apply(filters, formatContentFilters, this, message.item(), content);
+        if (!outcome.deliver() && id != null) {
+            if (previous == null) {
+                lastIds.remove(message.channel());
+            } else {
+                lastIds.put(message.channel(), previous);
+            }
+        }
+        return outcome;
+    }
+
+    /** Unsubscribes from everything, implicit channels included. */
+    public void clear() {
+        for (String name : channels.keySet()) {
+            pubsub.unsubscribe(name, owner);
+        }
+        channels.clear();
+        if (connectionChannel != null) {
+            pubsub.unsubscribe(connectionChannel, owner);
+            connectionChannel = null;
+        }
+        if (userChannel != null) {
+            pubsub.unsubscribe(userChannel, owner);
+            userChannel = null;
+        }
+    }
+
+    @Override
+    public Map<String, String> meta() {
+        return meta;
+    }
+
+    @Override
+    public boolean isSubscribed(String channel) {
+        return channels.containsKey(prefix + channel);
+    }
+
+    @Override
+    public String lastId(String channel) {
+        return lastIds.get(prefix + channel);
+    }
+
+    /** The last id seen on a channel by its full (prefixed) name. */
+    public String lastIdOf(String fullName) {
+        return lastIds.get(fullName);
+    }
+}
