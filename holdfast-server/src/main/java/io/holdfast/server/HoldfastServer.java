@@ -10,7 +10,10 @@ import io.holdfast.server.proxy.GripSigner;
 import io.holdfast.server.proxy.OriginConnector;
 import io.holdfast.server.proxy.ProxyContext;
 import io.holdfast.server.publish.PublishServer;
+import io.holdfast.server.publish.ZmqEndpoints;
+import io.holdfast.server.publish.ZmqInputs;
 import io.holdfast.server.pubsub.PubSub;
+import io.holdfast.server.pubsub.PublishSequencer;
 import io.holdfast.server.route.LiveRoutes;
 import io.holdfast.server.route.ParsedRoutes;
 import io.holdfast.server.route.Route;
@@ -30,6 +33,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +59,7 @@ public final class HoldfastServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final List<InetSocketAddress> httpAddresses = new ArrayList<>();
     private InetSocketAddress publishAddress;
+    private volatile ZmqInputs zmqInputs;
     private volatile boolean closed;
 
     private HoldfastServer(HoldfastConfig config) throws RouteSyntaxException, IOException {
@@ -66,6 +71,7 @@ public final class HoldfastServer implements AutoCloseable {
         this.boss = transport.newGroup(1, "holdfast-accept");
         this.workers = transport.newGroup(config.ioThreads(), "holdfast-io");
         this.pubsub = new PubSub(workers, counters);
+        this.pubsub.sequencer(new PublishSequencer(pubsub, config));
         GripHoldHandoff handoff = new GripHoldHandoff(pubsub);
         this.proxy = new ProxyContext(config, routes, new OriginConnector(transport, config), new GripSigner(config),
                 new TestTarget(handoff, pubsub), handoff);
@@ -116,6 +122,9 @@ public final class HoldfastServer implements AutoCloseable {
             httpAddresses.add((InetSocketAddress) ch.localAddress());
         }
         publishAddress = publishServer.bind(boss, workers, transport);
+        if (config.zmq()) {
+            zmqInputs = ZmqInputs.start(config, pubsub, this::recover);
+        }
         logStartup();
     }
 
@@ -130,9 +139,27 @@ public final class HoldfastServer implements AutoCloseable {
         for (Route r : table.routes()) {
             LOG.info("  route {}", r.describe());
         }
+        if (zmqInputs != null) {
+            ZmqEndpoints z = zmqInputs.endpoints();
+            LOG.info("ZeroMQ publish inputs: PULL {}, SUB {} ({}), command {}", orOff(z.pull()),
+                    z.sub().isEmpty() ? "off" : String.join(",", z.sub()), z.subConnect() ? "connect" : "bind",
+                    orOff(z.command()));
+        }
         if (HoldfastConfig.DEFAULT_SIG_KEY.equals(config.sigKey())) {
             LOG.warn("sig_key is the insecure default \"changeme\": origins cannot tell Holdfast's Grip-Sig from a "
                     + "forged one. Set [proxy] sig_key in your config.");
+        }
+    }
+
+    private static String orOff(String endpoint) {
+        return endpoint == null ? "off" : endpoint;
+    }
+
+    /** The {@code recover} command (spec 4): what exists of recovery today is forgetting the last ids. */
+    private void recover() {
+        var sequencer = pubsub.sequencer();
+        if (sequencer != null) {
+            sequencer.clearLastIds();
         }
     }
 
@@ -154,6 +181,11 @@ public final class HoldfastServer implements AutoCloseable {
     public int httpPort() { return httpAddresses.get(0).getPort(); }
     public List<InetSocketAddress> httpAddresses() { return List.copyOf(httpAddresses); }
     public int publishPort() { return publishAddress.getPort(); }
+    /** Where the ZeroMQ publish sockets are bound; empty when {@code [holdfast] zmq=false}. */
+    public Optional<ZmqEndpoints> zmqEndpoints() {
+        ZmqInputs z = zmqInputs;
+        return z == null ? Optional.empty() : Optional.of(z.endpoints());
+    }
 
     /** Re-reads the routes file now (SIGHUP); false if there is none or it is broken. */
     public boolean reloadRoutes() {
@@ -174,6 +206,9 @@ public final class HoldfastServer implements AutoCloseable {
             ch.close().syncUninterruptibly();
         }
         publishServer.close();
+        if (zmqInputs != null) {
+            zmqInputs.close();
+        }
         if (watcher != null) {
             watcher.close();
         }
@@ -193,6 +228,7 @@ public final class HoldfastServer implements AutoCloseable {
             LOG.warn("shutdown: closing {} connection(s) still busy after {} s", proxy.connections().size(),
                     config.shutdownTimeout().toSeconds());
         }
+        pubsub.sequencer().close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         LOG.info("Holdfast stopped");

@@ -15,8 +15,9 @@ import java.util.Optional;
  * {@code {"iss": sig_iss, "exp": now + 3600}} and nothing else (spec 1.1.2). Verification, for
  * origins and for a proxy checking {@code upstream_key}, accepts a token only if its signature is
  * good under the key's algorithm and its {@code exp} is present, positive and still in the future;
- * {@code iss} is deliberately not checked, as Pushpin does not check it. Time is passed in so that
- * callers and tests control the clock.
+ * {@code iss} is deliberately not checked by {@link #verify}, as Pushpin does not check it (origins
+ * that want it checked use {@link GripSigValidator}). Time is passed in so that callers and tests
+ * control the clock.
  */
 public final class GripSig {
 
@@ -61,6 +62,14 @@ public final class GripSig {
      */
     public static boolean verify(String token, GripKey key, Instant now) {
         return check(token, key, now) != null;
+    }
+
+    /**
+     * The origin's check of a {@code Grip-Sig} header, now, with an optional (null) expected issuer;
+     * the same as {@link GripSigValidator#isValid(String, GripKey, String)}.
+     */
+    public static boolean isValid(String gripSigHeader, GripKey key, String expectedIssuer) {
+        return GripSigValidator.isValid(gripSigHeader, key, expectedIssuer);
     }
 
     /**

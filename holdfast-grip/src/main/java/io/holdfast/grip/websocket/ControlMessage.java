@@ -20,7 +20,8 @@ import java.util.Objects;
  */
 public sealed interface ControlMessage permits ControlMessage.Subscribe, ControlMessage.Unsubscribe,
         ControlMessage.Detach, ControlMessage.SetMeta, ControlMessage.KeepAlive, ControlMessage.SendDelayed,
-        ControlMessage.FlushDelayed, ControlMessage.Session, ControlMessage.Close, ControlMessage.Unknown {
+        ControlMessage.FlushDelayed, ControlMessage.Session, ControlMessage.Close, ControlMessage.Resume,
+        ControlMessage.Unknown {
 
     /** The prefix that marks a control message in a GRIP WebSocket (spec 2.1). */
     String PREFIX = "c:";
@@ -107,6 +108,10 @@ public sealed interface ControlMessage permits ControlMessage.Subscribe, Control
         return new Session(id);
     }
 
+    static Resume resume(String channel, String lastId) {
+        return new Resume(channel, lastId);
+    }
+
     static Close close(int code, String reason) {
         return new Close(code, reason);
     }
@@ -124,6 +129,22 @@ public sealed interface ControlMessage permits ControlMessage.Subscribe, Control
         @Override
         public String type() {
             return "subscribe";
+        }
+    }
+
+    /**
+     * Beyond Pushpin: subscribe to {@code channel} and first replay, from Holdfast's channel history,
+     * every message after {@code lastId}; if that id is no longer in the history the client gets a
+     * reset signal instead (see the README). Sent by an origin that learned the client's last id.
+     */
+    record Resume(String channel, String lastId) implements ControlMessage {
+        public Resume {
+            requireChannel(channel);
+        }
+
+        @Override
+        public String type() {
+            return "resume";
         }
     }
 

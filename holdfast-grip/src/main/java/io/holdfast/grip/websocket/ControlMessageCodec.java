@@ -47,6 +47,7 @@ final class ControlMessageCodec {
                     yield new ControlMessage.Subscribe(channel(root), filters);
                 }
                 case "unsubscribe" -> new ControlMessage.Unsubscribe(channel(root));
+                case "resume" -> new ControlMessage.Resume(channel(root), JsonFields.optString(root, "", "last-id"));
                 case "detach" -> new ControlMessage.Detach();
                 case "set-meta" -> {
                     String name = JsonFields.reqString(root, "", "name");
@@ -131,6 +132,11 @@ final class ControlMessageCodec {
                 }
             } else if (message instanceof ControlMessage.Unsubscribe u) {
                 gen.writeStringField("channel", u.channel());
+            } else if (message instanceof ControlMessage.Resume r) {
+                gen.writeStringField("channel", r.channel());
+                if (r.lastId() != null) {
+                    gen.writeStringField("last-id", r.lastId());
+                }
             } else if (message instanceof ControlMessage.SetMeta m) {
                 gen.writeStringField("name", m.name());
                 if (m.value() != null) {

@@ -33,6 +33,13 @@ public final class HoldfastConfig {
     public static final int DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE = 1024 * 1024;
     public static final Duration DEFAULT_WEBSOCKET_RETRY_DELAY = Duration.ofSeconds(1);
     public static final int DEFAULT_WEBSOCKET_RETRIES = 5;
+    public static final String DEFAULT_PUSH_IN_SPEC = "tcp://127.0.0.1:5560";
+    public static final String DEFAULT_PUSH_IN_SUB_SPEC = "tcp://127.0.0.1:5562";
+    public static final String DEFAULT_COMMAND_SPEC = "tcp://127.0.0.1:5563";
+    public static final Duration DEFAULT_MESSAGE_WAIT = Duration.ofMillis(5000);
+    public static final Duration DEFAULT_ID_CACHE_TTL = Duration.ofSeconds(60);
+    public static final int DEFAULT_HISTORY_SIZE = 100;
+    public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(5);
 
     private final List<ListenAddress> httpListeners;
     private final ListenAddress publishListener;
@@ -69,6 +76,16 @@ public final class HoldfastConfig {
     private final boolean allowCompression;
     private final Duration webSocketRetryDelay;
     private final int webSocketRetries;
+    private final boolean zmq;
+    private final String pushInSpec;
+    private final List<String> pushInSubSpecs;
+    private final boolean pushInSubConnect;
+    private final String commandSpec;
+    private final Duration messageWait;
+    private final Duration idCacheTtl;
+    private final List<String> historyChannels;
+    private final int historySize;
+    private final Duration historyTtl;
 
     private HoldfastConfig(Builder b) {
         httpListeners = List.copyOf(b.httpListeners);
@@ -106,6 +123,16 @@ public final class HoldfastConfig {
         allowCompression = b.allowCompression;
         webSocketRetryDelay = b.webSocketRetryDelay;
         webSocketRetries = b.webSocketRetries;
+        zmq = b.zmq;
+        pushInSpec = b.pushInSpec;
+        pushInSubSpecs = List.copyOf(b.pushInSubSpecs);
+        pushInSubConnect = b.pushInSubConnect;
+        commandSpec = b.commandSpec;
+        messageWait = b.messageWait;
+        idCacheTtl = b.idCacheTtl;
+        historyChannels = List.copyOf(b.historyChannels);
+        historySize = b.historySize;
+        historyTtl = b.historyTtl;
     }
 
     public static Builder builder() {
@@ -170,6 +197,49 @@ public final class HoldfastConfig {
     public Duration webSocketRetryDelay() { return webSocketRetryDelay; }
     /** WebSocket-over-HTTP requests that could not reach the origin are retried this often (Pushpin: 5). */
     public int webSocketRetries() { return webSocketRetries; }
+    /** Whether the ZeroMQ publish sockets run at all ({@code [holdfast] zmq}, default true as in Pushpin). */
+    public boolean zmq() { return zmq; }
+    /** PULL publish socket ({@code push_in_spec}); null when disabled. */
+    public String pushInSpec() { return pushInSpec; }
+    /** SUB publish socket endpoints ({@code push_in_sub_specs}); empty when disabled. */
+    public List<String> pushInSubSpecs() { return pushInSubSpecs; }
+    /** Whether the SUB socket connects to {@link #pushInSubSpecs()} instead of binding them. */
+    public boolean pushInSubConnect() { return pushInSubConnect; }
+    /** REP command socket ({@code command_spec}); null when disabled. */
+    public String commandSpec() { return commandSpec; }
+    /** How long an out-of-order item waits for the one before it ({@code message_wait}). */
+    public Duration messageWait() { return messageWait; }
+    /** Items with an id already seen on the channel this recently are dropped ({@code id_cache_ttl}; 0 = off). */
+    public Duration idCacheTtl() { return idCacheTtl; }
+    /** Channel name patterns ({@code *} wildcards) whose recent items are kept for resume; empty = none. */
+    public List<String> historyChannels() { return historyChannels; }
+    public int historySize() { return historySize; }
+    public Duration historyTtl() { return historyTtl; }
+
+    /**
+     * Checks a ZeroMQ endpoint as Pushpin writes them ({@code tcp://host:port}, port {@code *} or 0
+     * for any free one, or {@code ipc://path}); blank means the socket is off and gives null. Errors
+     * start with {@code name}, unless it is empty.
+     */
+    static String zmqSpec(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String spec = value.strip();
+        String prefix = name.isEmpty() ? "" : name + ": ";
+        if (spec.startsWith("tcp://")) {
+            int colon = spec.lastIndexOf(':');
+            String port = colon > 5 ? spec.substring(colon + 1) : "";
+            boolean ok = port.equals("*") || (!port.isEmpty() && port.length() <= 5
+                    && port.chars().allMatch(Character::isDigit) && Integer.parseInt(port) <= 65535);
+            if (!ok) {
+                throw new IllegalArgumentException(prefix + value + " (expected: tcp://host:port)");
+            }
+        } else if (!spec.startsWith("ipc://") && !spec.startsWith("inproc://")) {
+            throw new IllegalArgumentException(prefix + value + " (expected: tcp://host:port or ipc://path)");
+        }
+        return spec;
+    }
 
     /** Builds a {@link HoldfastConfig}; every setter validates its argument. */
     public static final class Builder {
@@ -209,6 +279,16 @@ public final class HoldfastConfig {
         private boolean allowCompression;
         private Duration webSocketRetryDelay = DEFAULT_WEBSOCKET_RETRY_DELAY;
         private int webSocketRetries = DEFAULT_WEBSOCKET_RETRIES;
+        private boolean zmq = true;
+        private String pushInSpec = DEFAULT_PUSH_IN_SPEC;
+        private List<String> pushInSubSpecs = List.of(DEFAULT_PUSH_IN_SUB_SPEC);
+        private boolean pushInSubConnect;
+        private String commandSpec = DEFAULT_COMMAND_SPEC;
+        private Duration messageWait = DEFAULT_MESSAGE_WAIT;
+        private Duration idCacheTtl = DEFAULT_ID_CACHE_TTL;
+        private List<String> historyChannels = List.of();
+        private int historySize = DEFAULT_HISTORY_SIZE;
+        private Duration historyTtl = DEFAULT_HISTORY_TTL;
 
         private Builder() {}
 
@@ -248,6 +328,16 @@ public final class HoldfastConfig {
             allowCompression = c.allowCompression;
             webSocketRetryDelay = c.webSocketRetryDelay;
             webSocketRetries = c.webSocketRetries;
+            zmq = c.zmq;
+            pushInSpec = c.pushInSpec;
+            pushInSubSpecs = c.pushInSubSpecs;
+            pushInSubConnect = c.pushInSubConnect;
+            commandSpec = c.commandSpec;
+            messageWait = c.messageWait;
+            idCacheTtl = c.idCacheTtl;
+            historyChannels = c.historyChannels;
+            historySize = c.historySize;
+            historyTtl = c.historyTtl;
         }
 
         public Builder httpListeners(List<ListenAddress> value) {
@@ -391,6 +481,57 @@ public final class HoldfastConfig {
             webSocketRetries = value;
             return this;
         }
+
+        public Builder messageWait(Duration value) {
+            messageWait = positive("messageWait", value);
+            return this;
+        }
+
+        public Builder idCacheTtl(Duration value) {
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("idCacheTtl: " + value + " (expected: >= 0)");
+            }
+            idCacheTtl = value;
+            return this;
+        }
+
+        public Builder historyChannels(List<String> patterns) {
+            historyChannels = List.copyOf(patterns);
+            return this;
+        }
+
+        public Builder historySize(int value) {
+            historySize = positive("historySize", value);
+            return this;
+        }
+
+        public Builder historyTtl(Duration value) {
+            historyTtl = positive("historyTtl", value);
+            return this;
+        }
+
+        public Builder zmq(boolean value) { zmq = value; return this; }
+
+        /** The PULL socket's endpoint, e.g. {@code tcp://127.0.0.1:5560} (port {@code *} or 0: any); null or empty disables it. */
+        public Builder pushInSpec(String value) { pushInSpec = zmqSpec("pushInSpec", value); return this; }
+
+        /** The SUB socket's endpoints; an empty list disables it. */
+        public Builder pushInSubSpecs(List<String> value) {
+            List<String> specs = new ArrayList<>();
+            for (String v : value) {
+                String spec = zmqSpec("pushInSubSpecs", v);
+                if (spec != null) {
+                    specs.add(spec);
+                }
+            }
+            pushInSubSpecs = List.copyOf(specs);
+            return this;
+        }
+
+        public Builder pushInSubConnect(boolean value) { pushInSubConnect = value; return this; }
+
+        /** The REP command socket's endpoint; null or empty disables it. */
+        public Builder commandSpec(String value) { commandSpec = zmqSpec("commandSpec", value); return this; }
 
         public HoldfastConfig build() {
             return new HoldfastConfig(this);

@@ -39,10 +39,8 @@ public final class PushpinConfLoader {
             "runner.https_ports", "runner.local_ports",
             "proxy.auto_cross_origin", "proxy.orig_headers_need_mark", "proxy.sockjs_url",
             "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
-            "handler.push_in_spec", "handler.push_in_sub_spec", "handler.push_in_sub_specs",
-            "handler.push_in_sub_connect", "handler.command_spec", "handler.message_rate",
-            "handler.message_hwm", "handler.message_block_size", "handler.message_wait",
-            "handler.id_cache_ttl", "handler.update_on_first_subscription",
+            "handler.message_rate",
+            "handler.message_hwm", "handler.message_block_size", "handler.update_on_first_subscription",
             "handler.subscription_linger", "handler.share_all", "handler.state_spec",
             "handler.prometheus_port", "handler.prometheus_prefix");
 
@@ -59,6 +57,11 @@ public final class PushpinConfLoader {
         Set<String> unknown = new TreeSet<>();
         int portOffset = 0;
         ListenAddress publish = new ListenAddress(HoldfastConfig.DEFAULT_PUBLISH_HOST, HoldfastConfig.DEFAULT_PUBLISH_PORT);
+        String pushInSpec = HoldfastConfig.DEFAULT_PUSH_IN_SPEC;
+        String commandSpec = HoldfastConfig.DEFAULT_COMMAND_SPEC;
+        List<String> pushInSubSpecs = null; // push_in_sub_specs, then the older push_in_sub_spec, as Pushpin joins them
+        String pushInSubSpec = null;
+        boolean subSpecGiven = false;
         for (Map<String, IniFile.Entry> section : ini.sections().values()) {
             for (IniFile.Entry e : section.values()) {
                 String name = e.section() + "." + e.key();
@@ -91,6 +94,24 @@ public final class PushpinConfLoader {
                         case "handler.push_in_http_max_headers_size" -> b.publishMaxHeadersSize(intValue(e));
                         case "handler.push_in_http_max_body_size" -> b.publishMaxBodySize(intValue(e));
                         case "handler.connection_subscription_max" -> b.connectionSubscriptionMax(intValue(e));
+                        // ZeroMQ specs are checked here (for the line number) and set with port_offset below.
+                        case "handler.push_in_spec" -> pushInSpec = HoldfastConfig.zmqSpec("", e.value());
+                        case "handler.command_spec" -> commandSpec = HoldfastConfig.zmqSpec("", e.value());
+                        case "handler.push_in_sub_specs" -> {
+                            pushInSubSpecs = new ArrayList<>();
+                            for (String part : e.value().split(",")) {
+                                String spec = HoldfastConfig.zmqSpec("", part);
+                                if (spec != null) {
+                                    pushInSubSpecs.add(spec);
+                                }
+                            }
+                        }
+                        case "handler.push_in_sub_spec" -> {
+                            pushInSubSpec = HoldfastConfig.zmqSpec("", e.value());
+                            subSpecGiven = true;
+                        }
+                        case "handler.push_in_sub_connect" -> b.pushInSubConnect(bool(e));
+                        case "holdfast.zmq" -> b.zmq(bool(e));
                         case "holdfast.publish_key" -> b.publishKey(e.value());
                         case "holdfast.max_request_body_size" -> b.maxRequestBodySize(longValue(e));
                         case "holdfast.origin_connect_timeout" -> b.originConnectTimeout(seconds(e));
@@ -102,6 +123,12 @@ public final class PushpinConfLoader {
                         case "holdfast.websocket_max_message_size" -> b.webSocketMaxMessageSize(intValue(e));
                         case "holdfast.websocket_retry_delay" -> b.webSocketRetryDelay(seconds(e));
                         case "holdfast.websocket_retries" -> b.webSocketRetries(intValue(e));
+                        case "handler.message_wait" -> b.messageWait(java.time.Duration.ofMillis(intValue(e)));
+                        case "handler.id_cache_ttl" -> b.idCacheTtl(seconds(e));
+                        case "holdfast.history_channels" -> b.historyChannels(java.util.Arrays.stream(e.value().split(","))
+                                .map(String::strip).filter(v -> !v.isEmpty()).toList());
+                        case "holdfast.history_size" -> b.historySize(intValue(e));
+                        case "holdfast.history_ttl" -> b.historyTtl(seconds(e));
                         default -> {
                             if (NOT_YET.contains(name)) {
                                 // A key left empty or false asks for nothing we lack: no need to warn.
@@ -119,6 +146,19 @@ public final class PushpinConfLoader {
             }
         }
         b.publishListener(publish.withPortOffset(portOffset));
+        List<String> subSpecs = new ArrayList<>();
+        if (pushInSubSpecs == null && !subSpecGiven) {
+            subSpecs.add(HoldfastConfig.DEFAULT_PUSH_IN_SUB_SPEC);
+        } else {
+            subSpecs.addAll(pushInSubSpecs == null ? List.of() : pushInSubSpecs);
+            if (pushInSubSpec != null) {
+                subSpecs.add(pushInSubSpec);
+            }
+        }
+        b.pushInSpec(withPortOffset(pushInSpec, portOffset));
+        b.commandSpec(withPortOffset(commandSpec, portOffset));
+        int offset = portOffset;
+        b.pushInSubSpecs(subSpecs.stream().map(spec -> withPortOffset(spec, offset)).toList());
         List<String> warnings = new ArrayList<>();
         if (!notYet.isEmpty()) {
             warnings.add(ini.source() + ": these Pushpin settings are not implemented by Holdfast yet and are ignored: "
@@ -142,6 +182,19 @@ public final class PushpinConfLoader {
             throw new IllegalArgumentException("no port given");
         }
         return out;
+    }
+
+    /** Pushpin adds {@code port_offset} to the port of every {@code tcp://} spec (not to {@code *} or 0). */
+    static String withPortOffset(String spec, int offset) {
+        if (spec == null || offset == 0 || !spec.startsWith("tcp://")) {
+            return spec;
+        }
+        int colon = spec.lastIndexOf(':');
+        String port = spec.substring(colon + 1);
+        if (colon < 6 || port.isEmpty() || !port.chars().allMatch(Character::isDigit) || Integer.parseInt(port) == 0) {
+            return spec;
+        }
+        return spec.substring(0, colon + 1) + (Integer.parseInt(port) + offset);
     }
 
     private static int intValue(IniFile.Entry e) {

@@ -8,12 +8,14 @@ import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.Exchange;
 import io.holdfast.server.proxy.GripHandoff;
 import io.holdfast.server.proxy.RequestContext;
+import io.holdfast.server.pubsub.ChannelHistory;
 import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -77,6 +79,7 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         connection.flush();
         lastWriteNanos = System.nanoTime();
         subscribeAll();
+        resumeFromLastEventId();
         scheduleKeepAlive(keepAlive == null ? 0 : keepAlive.timeoutSeconds() * 1000L);
         return this;
     }
@@ -88,7 +91,7 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
 
     @Override
     public void deliver(Message message) {
-        if (ended()) {
+        if (ended() || subscriptions.isResuming(message.channel())) {
             return;
         }
         HttpStreamFormat format = message.item().httpStream().orElse(null);
@@ -126,6 +129,54 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         bytesOut += content.readableBytes();
         connection.write(new DefaultHttpContent(content));
         lastWriteNanos = System.nanoTime();
+    }
+
+    /**
+     * Beyond Pushpin: an SSE client reconnecting with {@code Last-Event-ID} gets, from the history of
+     * each of its channels that keeps one, exactly the items it missed before live ones; or, when that
+     * id is too old, the event named {@value #RESET_EVENT} so the application can reload.
+     */
+    private void resumeFromLastEventId() {
+        String lastEventId = request.request().headers().get("Last-Event-ID");
+        String type = held.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (lastEventId == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream")) {
+            return;
+        }
+        for (String channel : java.util.List.copyOf(subscriptions.names())) {
+            subscriptions.resume(channel, lastEventId, loop(), replay -> onReplay(channel, lastEventId, replay));
+        }
+    }
+
+    /** The SSE event sent when a resume id is no longer in the channel's history. */
+    static final String RESET_EVENT = "holdfast-reset";
+
+    private void onReplay(String channel, String lastEventId, ChannelHistory.Replay replay) {
+        if (ended()) {
+            return;
+        }
+        if (replay.gone()) {
+            String event = "event: " + RESET_EVENT + "\ndata: {\"channel\":\"" + jsonEscape(subscriptions.unprefixed(channel))
+                    + "\",\"last-id\":\"" + jsonEscape(lastEventId) + "\"}\n\n";
+            connection.write(new DefaultHttpContent(Unpooled.copiedBuffer(event, java.nio.charset.StandardCharsets.UTF_8)));
+        } else {
+            for (var item : replay.items()) {
+                HttpStreamFormat format = item.httpStream().orElse(null);
+                if (format == null || format.action() != io.holdfast.grip.publish.Action.SEND || ended()) {
+                    continue;
+                }
+                Message message = new Message(item, channel);
+                try {
+                    send(message, format);
+                } finally {
+                    message.release();
+                }
+            }
+        }
+        connection.flush();
+    }
+
+    private static String jsonEscape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private void close(String note) {

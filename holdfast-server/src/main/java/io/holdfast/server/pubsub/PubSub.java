@@ -8,6 +8,9 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The channel broker. Subscriptions are sharded per event loop (design §4): a subscriber registers
@@ -20,11 +23,15 @@ public final class PubSub {
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
     private final Shard[] shardList;
     private final Counters counters;
+    /** Channel → how many shards have local subscribers; a key exists exactly while anyone is subscribed. */
+    private final ConcurrentHashMap<String, Integer> interest = new ConcurrentHashMap<>();
+    private final List<InterestListener> interestListeners = new CopyOnWriteArrayList<>();
+    private volatile PublishSequencer sequencer;
 
     public PubSub(EventLoopGroup group, Counters counters) {
         this.counters = counters;
         for (EventExecutor executor : group) {
-            shards.put(executor, new Shard((EventLoop) executor));
+            shards.put(executor, new Shard((EventLoop) executor, this));
         }
         this.shardList = shards.values().toArray(new Shard[0]);
     }
@@ -53,23 +60,43 @@ public final class PubSub {
         return shard;
     }
 
-    /** Publishes items, already validated, to every subscriber of their channels. Any thread. */
+    /**
+     * Publishes items, already validated, to every subscriber of their channels. Any thread. Items go
+     * through the {@link PublishSequencer} (de-duplication, ordering, history) when one is installed.
+     */
     public void publish(List<PublishItem> items) {
-        for (PublishItem item : items) {
-            counters.itemsPublished.increment();
-            Message message = new Message(item, item.channel());
-            for (Shard shard : shardList) {
-                message.retain();
-                shard.loop().execute(() -> {
-                    try {
-                        counters.deliveries.add(shard.deliver(message));
-                    } finally {
-                        message.release();
-                    }
-                });
-            }
-            message.release();
+        PublishSequencer s = sequencer;
+        if (s != null) {
+            s.publish(items);
+        } else {
+            items.forEach(this::fanOut);
         }
+    }
+
+    /** Installs the sequencer every publish goes through (once, while wiring). */
+    public void sequencer(PublishSequencer sequencer) {
+        this.sequencer = sequencer;
+    }
+
+    public PublishSequencer sequencer() {
+        return sequencer;
+    }
+
+    /** Hands one item to every loop, which writes it to its local subscribers. Any thread. */
+    void fanOut(PublishItem item) {
+        counters.itemsPublished.increment();
+        Message message = new Message(item, item.channel());
+        for (Shard shard : shardList) {
+            message.retain();
+            shard.loop().execute(() -> {
+                try {
+                    counters.deliveries.add(shard.deliver(message));
+                } finally {
+                    message.release();
+                }
+            });
+        }
+        message.release();
     }
 
     /** Channels with at least one subscriber, summed over shards (a moment's view). */
@@ -87,5 +114,55 @@ public final class PubSub {
             n += s.subscriptionCount();
         }
         return n;
+    }
+
+    /**
+     * Told when a channel gains its first subscriber or loses its last one, across all loops: what a
+     * ZeroMQ SUB socket needs to subscribe only to channels someone here listens to (spec 3.4).
+     * Called on the event loop where the change happened, so it must be quick and must not block or
+     * subscribe. Two loops can race, so the calls for one channel may arrive out of order: the
+     * listener should read {@link #hasSubscribers} for the current truth rather than count calls.
+     */
+    @FunctionalInterface
+    public interface InterestListener {
+        void onInterestChanged(String channel);
+    }
+
+    public void addInterestListener(InterestListener listener) {
+        interestListeners.add(listener);
+    }
+
+    public void removeInterestListener(InterestListener listener) {
+        interestListeners.remove(listener);
+    }
+
+    /** Whether any loop has a subscriber on {@code channel} right now. Any thread. */
+    public boolean hasSubscribers(String channel) {
+        return interest.containsKey(channel);
+    }
+
+    /** The channels with at least one subscriber (a moment's copy). Any thread. */
+    public Set<String> channelsWithSubscribers() {
+        return Set.copyOf(interest.keySet());
+    }
+
+    /** A shard's first local subscriber on {@code channel}; called on that shard's loop. */
+    void shardGained(String channel) {
+        if (interest.merge(channel, 1, Integer::sum) == 1) {
+            fireInterestChanged(channel);
+        }
+    }
+
+    /** A shard's last local subscriber on {@code channel} left; called on that shard's loop. */
+    void shardLost(String channel) {
+        if (interest.computeIfPresent(channel, (c, n) -> n == 1 ? null : n - 1) == null) {
+            fireInterestChanged(channel);
+        }
+    }
+
+    private void fireInterestChanged(String channel) {
+        for (InterestListener l : interestListeners) {
+            l.onInterestChanged(channel);
+        }
     }
 }

@@ -14,13 +14,15 @@ import java.util.Map;
  */
 final class Shard {
     private final EventLoop loop;
+    private final PubSub owner;
     private final Map<String, LinkedHashSet<Subscriber>> channels = new HashMap<>();
     private final List<Subscriber> batch = new ArrayList<>();
     private volatile int channelCount;
     private volatile long subscriptionCount;
 
-    Shard(EventLoop loop) {
+    Shard(EventLoop loop, PubSub owner) {
         this.loop = loop;
+        this.owner = owner;
     }
 
     EventLoop loop() {
@@ -28,10 +30,14 @@ final class Shard {
     }
 
     boolean subscribe(String channel, Subscriber s) {
-        boolean added = channels.computeIfAbsent(channel, c -> new LinkedHashSet<>(4)).add(s);
+        LinkedHashSet<Subscriber> subs = channels.computeIfAbsent(channel, c -> new LinkedHashSet<>(4));
+        boolean added = subs.add(s);
         if (added && !isImplicit(channel)) {
             subscriptionCount++;
             channelCount = channels.size();
+        }
+        if (added && subs.size() == 1) {
+            owner.shardGained(channel); // first one on this loop: the process-wide interest may change
         }
         return added;
     }
@@ -45,6 +51,7 @@ final class Shard {
             if (subs.isEmpty()) {
                 channels.remove(channel);
                 channelCount = channels.size();
+                owner.shardLost(channel);
             }
         }
     }

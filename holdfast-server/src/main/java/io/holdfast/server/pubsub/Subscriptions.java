@@ -1,11 +1,14 @@
 package io.holdfast.server.pubsub;
 
+import io.netty.channel.EventLoop;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * One subscriber's channels and what filters read about it: the channels it asked for (with the
@@ -25,6 +28,7 @@ public final class Subscriptions implements Filters.Context {
     private final Map<String, List<String>> channels = new LinkedHashMap<>();
     private final Map<String, String> meta = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, String> lastIds = new HashMap<>();
+    private Set<String> resuming;
     private String connectionChannel;
     private String userChannel;
 
@@ -128,6 +132,42 @@ public final class Subscriptions implements Filters.Context {
             }
         }
         return outcome;
+    }
+
+    /**
+     * Replays a channel's history after {@code lastId} (beyond Pushpin). Call after subscribing: live
+     * items on the channel are skipped ({@link #isResuming}) until {@code onReplay} runs on
+     * {@code loop}, because the replay covers them. Returns false when the channel keeps no history.
+     */
+    public boolean resume(String fullName, String lastId, EventLoop loop, Consumer<ChannelHistory.Replay> onReplay) {
+        PublishSequencer sequencer = pubsub.sequencer();
+        if (sequencer == null || lastId == null || !sequencer.historyEnabled(fullName)) {
+            return false;
+        }
+        if (resuming == null) {
+            resuming = new HashSet<>(2);
+        }
+        resuming.add(fullName);
+        sequencer.replay(fullName, lastId, loop, replay -> {
+            resuming.remove(fullName);
+            onReplay.accept(replay);
+        });
+        return true;
+    }
+
+    /** True while a channel's history replay is on its way; live items on it are covered by it. */
+    public boolean isResuming(String fullName) {
+        return resuming != null && resuming.contains(fullName);
+    }
+
+    /** The channel name as the origin and publishers name it (route prefix removed). */
+    public String unprefixed(String fullName) {
+        return fullName.startsWith(prefix) ? fullName.substring(prefix.length()) : fullName;
+    }
+
+    /** The full (prefixed) name of a channel the origin names. */
+    public String prefixed(String channel) {
+        return prefix + channel;
     }
 
     /** Unsubscribes from everything, implicit channels included. */

@@ -16,6 +16,12 @@ public final class Counters {
     public final LongAdder slowSubscribersDropped = new LongAdder();
     /** Messages not delivered because their subscriber was cut off or had gone. */
     public final LongAdder deliveriesDropped = new LongAdder();
+    /** Items dropped because their (channel, id) was published within id_cache_ttl. */
+    public final LongAdder duplicatesDropped = new LongAdder();
+    /** Items that arrived before their prev-id and waited. */
+    public final LongAdder outOfOrderHeld = new LongAdder();
+    /** Out-of-order items dropped (a second one for the same prev-id, or too many waiting). */
+    public final LongAdder outOfOrderDropped = new LongAdder();
     public final LongAdder holdsStarted = new LongAdder();
     public final LongAdder holdsTimedOut = new LongAdder();
 
@@ -26,6 +32,9 @@ public final class Counters {
         m.put("deliveries", deliveries.sum());
         m.put("deliveries_dropped", deliveriesDropped.sum());
         m.put("slow_subscribers_dropped", slowSubscribersDropped.sum());
+        m.put("duplicates_dropped", duplicatesDropped.sum());
+        m.put("out_of_order_held", outOfOrderHeld.sum());
+        m.put("out_of_order_dropped", outOfOrderDropped.sum());
         m.put("holds_started", holdsStarted.sum());
         m.put("holds_timed_out", holdsTimedOut.sum());
         return m;

@@ -94,6 +94,15 @@ final class GripMode {
         return new Drop("message without the \"" + messagePrefix + "\" prefix");
     }
 
+    /**
+     * A binary message in GRIP mode: relayed without the message prefix, dropped without it (as
+     * Pushpin does; only text carries control messages).
+     */
+    Meaning classifyBinary(ByteBuf content) {
+        return startsWith(content, prefixBytes) ? new Relay(prefixBytes.length)
+                : new Drop("binary message without the \"" + messagePrefix + "\" prefix");
+    }
+
     private static boolean startsWith(ByteBuf content, byte[] prefix) {
         if (content.readableBytes() < prefix.length) {
             return false;

@@ -337,7 +337,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
             }
             switch (e.type()) {
                 case TEXT -> onOriginText(e.content());
-                case BINARY -> sendToClient(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(e.content())));
+                case BINARY -> onOriginBinary(e.content());
                 case PING -> sendToClient(new PingWebSocketFrame(Unpooled.wrappedBuffer(e.content())));
                 case PONG -> sendToClient(new PongWebSocketFrame(Unpooled.wrappedBuffer(e.content())));
                 case CLOSE -> onOriginClose(e, awaitingCloseAck);
@@ -362,6 +362,16 @@ final class OverHttpSession extends WsSession implements OriginListener {
             applyControl(c.message());
         } else if (meaning instanceof GripMode.Relay relay) {
             sendToClient(new TextWebSocketFrame(content.skipBytes(relay.prefixLength())));
+        } else if (meaning instanceof GripMode.Drop drop) {
+            LOG.debug("conn={} dropping origin message: {}", connection.id(), drop.why());
+        }
+    }
+
+    private void onOriginBinary(byte[] data) {
+        var content = Unpooled.wrappedBuffer(data);
+        GripMode.Meaning meaning = grip.enabled() ? grip.classifyBinary(content) : new GripMode.Relay(0);
+        if (meaning instanceof GripMode.Relay relay) {
+            sendToClient(new BinaryWebSocketFrame(content.skipBytes(relay.prefixLength())));
         } else if (meaning instanceof GripMode.Drop drop) {
             LOG.debug("conn={} dropping origin message: {}", connection.id(), drop.why());
         }

@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -372,6 +373,15 @@ final class PassthroughSession extends WsSession {
         }
         if (frame instanceof TextWebSocketFrame text && grip.enabled()) {
             onGripText(text, fragmented);
+        } else if (frame instanceof BinaryWebSocketFrame && grip.enabled()) {
+            GripMode.Meaning meaning = grip.classifyBinary(frame.content());
+            if (meaning instanceof GripMode.Relay relay) {
+                frame.content().skipBytes(relay.prefixLength());
+                sendToClient(frame);
+            } else {
+                LOG.debug("conn={} dropping an origin binary message without the message prefix", connection.id());
+                frame.release();
+            }
         } else {
             if (frame instanceof PingWebSocketFrame) {
                 // The client's pong stops at our edge (ClientWebSocket), so the origin gets ours.

@@ -133,7 +133,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     @Override
     public void deliver(Message message) {
         WsMessageFormat format = message.item().wsMessage().orElse(null);
-        if (format == null || ended || socket == null) {
+        if (format == null || ended || socket == null || subscriptions.isResuming(message.channel())) {
             return;
         }
         switch (format.action()) {
@@ -198,6 +198,8 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     protected void applyControl(ControlMessage control) {
         if (control instanceof ControlMessage.Subscribe s) {
             subscribe(s.channel(), s.filters() == null ? List.of() : s.filters());
+        } else if (control instanceof ControlMessage.Resume r) {
+            resume(r.channel(), r.lastId());
         } else if (control instanceof ControlMessage.Unsubscribe u) {
             unsubscribe(u.channel());
         } else if (control instanceof ControlMessage.Detach) {
@@ -218,6 +220,42 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
             LOG.debug("conn={} ignoring unknown control message type {}", connection.id(), u.type());
         }
         // Session (spec 1.8) needs an external state service; Holdfast does not implement it.
+    }
+
+    /** The text message a WebSocket client gets when its resume id is no longer in the history. */
+    static final String RESET_TYPE = "holdfast-reset";
+
+    /**
+     * Beyond Pushpin: subscribes and replays the channel's history after {@code lastId}, before live
+     * messages; when that id has aged out, the client gets {@code {"type":"holdfast-reset",...}}.
+     */
+    private void resume(String channel, String lastId) {
+        if (!subscribe(channel)) {
+            return;
+        }
+        String full = subscriptions.prefixed(channel);
+        subscriptions.resume(full, lastId, loop(), replay -> {
+            if (ended || socket == null) {
+                return;
+            }
+            if (replay.gone()) {
+                sendToClient(new TextWebSocketFrame("{\"type\":\"" + RESET_TYPE + "\",\"channel\":\""
+                        + channel.replace("\"", "\\\"") + "\",\"last-id\":\"" + lastId.replace("\"", "\\\"") + "\"}"));
+                return;
+            }
+            for (var item : replay.items()) {
+                WsMessageFormat format = item.wsMessage().orElse(null);
+                if (format != null && format.action() == io.holdfast.grip.publish.Action.SEND && !ended) {
+                    Message message = new Message(item, full);
+                    try {
+                        deliverSend(format, message);
+                    } finally {
+                        message.release();
+                    }
+                }
+            }
+            socket.flush();
+        });
     }
 
     /** The origin detached: a session stops sending client messages to it. */

@@ -85,7 +85,7 @@ class PushpinConfLoaderTest {
         PushpinConfLoader.Result result = PushpinConfLoader.load(conf);
 
         assertThat(result.warnings()).hasSize(2);
-        assertThat(result.warnings().get(0)).contains("[handler] push_in_spec", "[handler] message_rate")
+        assertThat(result.warnings().get(0)).contains("[handler] message_rate")
                 .doesNotContain("auto_cross_origin", "orig_headers_need_mark", "services", "include", "condure_bin");
         assertThat(result.warnings().get(1)).contains("unknown", "[proxy] mystery_key");
     }

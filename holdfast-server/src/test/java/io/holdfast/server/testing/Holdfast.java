@@ -27,13 +27,18 @@ public final class Holdfast implements AutoCloseable {
         this.server = server;
     }
 
-    /** A config listening on 127.0.0.1:0 for both clients and publishers. */
+    /**
+     * A config listening on 127.0.0.1:0 for both clients and publishers. ZeroMQ is off: its default
+     * ports are fixed, and tests start many servers in one JVM; ZeroMQ tests turn it on with
+     * ephemeral endpoints.
+     */
     public static HoldfastConfig.Builder config() {
         return HoldfastConfig.builder()
                 .httpListeners(List.of(new ListenAddress("127.0.0.1", 0)))
                 .publishListener(new ListenAddress("127.0.0.1", 0))
                 .sigKey("test-secret")
-                .shutdownTimeout(Duration.ofSeconds(2));
+                .shutdownTimeout(Duration.ofSeconds(2))
+                .zmq(false);
     }
 
     public static Holdfast start(String... routes) throws Exception {

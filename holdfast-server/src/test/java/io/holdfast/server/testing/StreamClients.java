@@ -55,6 +55,11 @@ public final class StreamClients implements AutoCloseable {
     }
 
     public Stream open(int port, String pathAndQuery) throws InterruptedException {
+        return openWithHeader(port, pathAndQuery, null, null);
+    }
+
+    /** Opens a stream whose request carries one extra header (e.g. {@code Last-Event-ID}). */
+    public Stream openWithHeader(int port, String pathAndQuery, String header, String value) throws InterruptedException {
         Stream stream = new Stream();
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -86,6 +91,9 @@ public final class StreamClients implements AutoCloseable {
         stream.channel = ch;
         DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, pathAndQuery);
         req.headers().set(HttpHeaderNames.HOST, "127.0.0.1:" + port);
+        if (header != null) {
+            req.headers().set(header, value);
+        }
         ch.writeAndFlush(req);
         return stream;
     }

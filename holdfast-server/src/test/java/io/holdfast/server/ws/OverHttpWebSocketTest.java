@@ -52,6 +52,9 @@ class OverHttpWebSocketTest {
                 String t = new String(e.content(), StandardCharsets.UTF_8);
                 if (t.startsWith("echo:")) {
                     out.add(WebSocketEvent.text("m:" + t.substring(5)));
+                } else if (t.equals("bin-me")) {
+                    out.add(WebSocketEvent.binary("m:bytes".getBytes(StandardCharsets.UTF_8)));
+                    out.add(WebSocketEvent.binary("no prefix".getBytes(StandardCharsets.UTF_8)));
                 } else if (t.equals("close-me")) {
                     out.add(WebSocketEvent.close(4000, "bye"));
                 }
@@ -92,6 +95,9 @@ class OverHttpWebSocketTest {
         holdfast.publish("{\"items\":[{\"channel\":\"room\",\"formats\":{\"ws-message\":{\"content-bin\":\"YmluYXJ5\"}}}]}");
         assertThat(client.next()).isEqualTo("bin:binary");
 
+        client.send("bin-me");
+        assertThat(client.next()).as("binary keeps GRIP's m: rule").isEqualTo("bin:bytes");
+        origin.nextWithEvents();
         client.send("echo:hi");
         assertThat(client.next()).isEqualTo("hi");
         WsOverHttpOrigin.Request message = origin.nextWithEvents();

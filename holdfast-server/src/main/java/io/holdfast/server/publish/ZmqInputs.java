@@ -1,0 +1,430 @@
+package io.holdfast.server.publish;
+
+import io.holdfast.grip.GripProtocolException;
+import io.holdfast.grip.publish.PublishItem;
+import io.holdfast.server.config.HoldfastConfig;
+import io.holdfast.server.pubsub.PubSub;
+import io.holdfast.server.pubsub.Subscriptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * Pushpin's ZeroMQ publish inputs (spec 3.4), so existing ZeroMQ publishers (gripcontrol, pubcontrol,
+ * django-eventstream) work unchanged: a PULL socket for one-frame items, a SUB socket for
+ * {@code [channel, item]} messages, and the REP command socket.
+ *
+ * <p>The SUB socket subscribes only to channels that have a subscriber in this process, following
+ * {@link PubSub}'s interest events, so an XPUB publisher sees {@code \x01channel} and
+ * {@code \x00channel} and can send only what someone here listens to. The implicit per-connection
+ * and per-user channels ({@code conn:}, {@code user:}) are left out: one subscription per client
+ * would flood the publisher, and Pushpin publishers do not know them; publish to those over PULL,
+ * the command socket or HTTP.
+ *
+ * <p>All ZeroMQ I/O happens on one dedicated thread, never on an event loop: ZeroMQ sockets are not
+ * thread-safe, and a slow publisher must not stall connections. Event loops only add a channel to a
+ * pending set and poke the thread through a non-blocking pipe. Received items go to
+ * {@link PubSub#publish}, which hands them to the loops. Queues are bounded by each socket's receive
+ * high-water mark; an invalid message is logged with the socket's name and dropped.
+ */
+public final class ZmqInputs implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ZmqInputs.class);
+
+    /** Messages read from one socket before the others get a turn. */
+    private static final int BATCH = 128;
+    /** Messages a socket queues before ZeroMQ pushes back on (PUSH) or drops for (PUB) the publisher. */
+    private static final int RECEIVE_HWM = 1000;
+    /** Pushpin's TCP keep-alive on a connecting SUB socket: idle 30 s, interval 6 s, 5 probes. */
+    private static final int KEEPALIVE_IDLE = 30;
+    private static final int KEEPALIVE_INTERVAL = 6;
+    private static final int KEEPALIVE_COUNT = 5;
+
+    private final PubSub pubsub;
+    private final ZMQ.Context context;
+    private final Pipe wakePipe;
+    private final ZMQ.Socket pull;
+    private final ZMQ.Socket sub;
+    private final ZMQ.Socket command;
+    private final ZmqEndpoints endpoints;
+    private final ZmqCommands commands;
+    private final PubSub.InterestListener listener = this::onInterestChanged;
+    private final Set<String> pendingInterest = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Topics the SUB socket is subscribed to; only the ZeroMQ thread touches it. */
+    private final Set<String> subscribed = new HashSet<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private ZmqInputs(PubSub pubsub, ZMQ.Context context, Pipe wakePipe, ZMQ.Socket pull, ZMQ.Socket sub,
+                      ZMQ.Socket command, ZmqEndpoints endpoints, Runnable recover) {
+        this.pubsub = pubsub;
+        this.context = context;
+        this.wakePipe = wakePipe;
+        this.pull = pull;
+        this.sub = sub;
+        this.command = command;
+        this.endpoints = endpoints;
+        this.commands = new ZmqCommands(pubsub, recover, this::uris);
+        this.thread = new Thread(this::run, "holdfast-zmq");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Binds (or, for SUB with {@code push_in_sub_connect}, connects) the configured sockets and
+     * starts the ZeroMQ thread.
+     *
+     * @param recover what the {@code recover} command runs
+     * @throws IllegalStateException if a socket cannot bind; nothing is left open then
+     */
+    public static ZmqInputs start(HoldfastConfig config, PubSub pubsub, Runnable recover) {
+        ZMQ.Context context = ZMQ.context(1);
+        List<ZMQ.Socket> opened = new ArrayList<>();
+        Pipe pipe = null;
+        try {
+            pipe = Pipe.open();
+            pipe.source().configureBlocking(false);
+            pipe.sink().configureBlocking(false);
+            ZMQ.Socket pull = null;
+            String pullAt = null;
+            if (config.pushInSpec() != null) {
+                pull = socket(context, SocketType.PULL, opened);
+                pullAt = bind(pull, config.pushInSpec(), "PULL");
+            }
+            ZMQ.Socket sub = null;
+            List<String> subAt = new ArrayList<>();
+            if (!config.pushInSubSpecs().isEmpty()) {
+                sub = socket(context, SocketType.SUB, opened);
+                if (config.pushInSubConnect()) {
+                    sub.setTCPKeepAlive(1);
+                    sub.setTCPKeepAliveIdle(KEEPALIVE_IDLE);
+                    sub.setTCPKeepAliveInterval(KEEPALIVE_INTERVAL);
+                    sub.setTCPKeepAliveCount(KEEPALIVE_COUNT);
+                    for (String spec : config.pushInSubSpecs()) {
+                        connect(sub, spec);
+                        subAt.add(spec);
+                    }
+                } else {
+                    for (String spec : config.pushInSubSpecs()) {
+                        subAt.add(bind(sub, spec, "SUB"));
+                    }
+                }
+            }
+            ZMQ.Socket command = null;
+            String commandAt = null;
+            if (config.commandSpec() != null) {
+                command = socket(context, SocketType.REP, opened);
+                commandAt = bind(command, config.commandSpec(), "command");
+            }
+            ZmqEndpoints endpoints = new ZmqEndpoints(pullAt, subAt, config.pushInSubConnect(), commandAt);
+            ZmqInputs inputs = new ZmqInputs(pubsub, context, pipe, pull, sub, command, endpoints, recover);
+            if (sub != null) {
+                // Listen first, then take the current channels: a change in between is seen twice, never missed.
+                pubsub.addInterestListener(inputs.listener);
+                pubsub.channelsWithSubscribers().stream().filter(c -> !isImplicit(c)).forEach(inputs.pendingInterest::add);
+            }
+            inputs.thread.start(); // hands the sockets to the ZeroMQ thread (start() publishes them safely)
+            return inputs;
+        } catch (IOException | RuntimeException e) {
+            for (ZMQ.Socket s : opened) {
+                s.close();
+            }
+            closeQuietly(pipe);
+            context.close();
+            if (e instanceof IOException io) {
+                throw new IllegalStateException("cannot create the ZeroMQ wake-up pipe: " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** The endpoints as bound (ephemeral ports resolved). */
+    public ZmqEndpoints endpoints() {
+        return endpoints;
+    }
+
+    private static ZMQ.Socket socket(ZMQ.Context context, SocketType type, List<ZMQ.Socket> opened) {
+        ZMQ.Socket s = context.socket(type);
+        opened.add(s);
+        s.setLinger(0);
+        s.setRcvHWM(RECEIVE_HWM);
+        return s;
+    }
+
+    /** Binds, and returns the endpoint with an ephemeral port ({@code *} or 0) resolved. */
+    private static String bind(ZMQ.Socket s, String spec, String name) {
+        boolean anyPort = spec.startsWith("tcp://") && (spec.endsWith(":*") || spec.endsWith(":0"));
+        String target = anyPort ? spec.substring(0, spec.lastIndexOf(':') + 1) + "*" : spec;
+        try {
+            if (!s.bind(target)) {
+                throw new IllegalStateException("cannot bind the ZeroMQ " + name + " socket to " + spec);
+            }
+        } catch (ZMQException e) {
+            throw new IllegalStateException("cannot bind the ZeroMQ " + name + " socket to " + spec + ": "
+                    + e.getMessage(), e);
+        }
+        if (!anyPort) {
+            return spec;
+        }
+        String last = s.getLastEndpoint();
+        return spec.substring(0, spec.lastIndexOf(':') + 1) + last.substring(last.lastIndexOf(':') + 1);
+    }
+
+    private static void connect(ZMQ.Socket s, String spec) {
+        try {
+            if (!s.connect(spec)) {
+                throw new IllegalStateException("cannot connect the ZeroMQ SUB socket to " + spec);
+            }
+        } catch (ZMQException e) {
+            throw new IllegalStateException("cannot connect the ZeroMQ SUB socket to " + spec + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The {@code get-zmq-uris} answer; {@code publish-sub} only when the SUB socket binds, as Pushpin. */
+    private Map<String, Object> uris() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (endpoints.command() != null) {
+            m.put("command", endpoints.command());
+        }
+        if (endpoints.pull() != null) {
+            m.put("publish-pull", endpoints.pull());
+        }
+        if (!endpoints.subConnect() && !endpoints.sub().isEmpty()) {
+            m.put("publish-sub", endpoints.sub().get(0));
+        }
+        return m;
+    }
+
+    // ---- event loops ----
+
+    /** On an event loop: note the channel and poke the ZeroMQ thread; never blocks. */
+    private void onInterestChanged(String channel) {
+        if (isImplicit(channel)) {
+            return;
+        }
+        pendingInterest.add(channel);
+        if (wakeScheduled.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
+    private static boolean isImplicit(String channel) {
+        return channel.startsWith(Subscriptions.CONNECTION_CHANNEL_PREFIX)
+                || channel.startsWith(Subscriptions.USER_CHANNEL_PREFIX);
+    }
+
+    private void wake() {
+        try {
+            wakePipe.sink().write(ByteBuffer.wrap(new byte[] {1})); // non-blocking: a full pipe already wakes it
+        } catch (IOException | RuntimeException e) {
+            if (running) {
+                LOG.warn("ZeroMQ: could not wake the socket thread: {}", e.toString());
+            }
+        }
+    }
+
+    // ---- the ZeroMQ thread ----
+
+    private void run() {
+        try (ZMQ.Poller poller = context.poller(4)) {
+            int wakeAt = poller.register(wakePipe.source(), ZMQ.Poller.POLLIN);
+            int pullAt = pull == null ? -1 : poller.register(pull, ZMQ.Poller.POLLIN);
+            int subAt = sub == null ? -1 : poller.register(sub, ZMQ.Poller.POLLIN);
+            int commandAt = command == null ? -1 : poller.register(command, ZMQ.Poller.POLLIN);
+            syncInterest();
+            while (running) {
+                poller.poll(-1);
+                if (!running) {
+                    break;
+                }
+                if (poller.pollin(wakeAt)) {
+                    drainWakePipe();
+                }
+                syncInterest();
+                if (pullAt >= 0 && poller.pollin(pullAt)) {
+                    readPull();
+                }
+                if (subAt >= 0 && poller.pollin(subAt)) {
+                    readSub();
+                }
+                if (commandAt >= 0 && poller.pollin(commandAt)) {
+                    readCommand();
+                }
+            }
+        } catch (Throwable t) {
+            if (running) {
+                LOG.error("ZeroMQ publish inputs stopped unexpectedly", t);
+            }
+        } finally {
+            for (ZMQ.Socket s : new ZMQ.Socket[] {pull, sub, command}) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private void drainWakePipe() throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(64);
+        while (wakePipe.source().read(buf) > 0) {
+            buf.clear();
+        }
+    }
+
+    /** Brings the SUB socket's topics in line with the channels that have subscribers now. */
+    private void syncInterest() {
+        if (sub == null) {
+            return;
+        }
+        wakeScheduled.set(false); // before draining: a change after this point wakes us again
+        for (Iterator<String> it = pendingInterest.iterator(); it.hasNext(); ) {
+            String channel = it.next();
+            it.remove();
+            boolean wanted = pubsub.hasSubscribers(channel);
+            if (wanted && subscribed.add(channel)) {
+                sub.subscribe(channel.getBytes(StandardCharsets.UTF_8));
+                LOG.debug("ZeroMQ SUB: subscribed to {}", channel);
+            } else if (!wanted && subscribed.remove(channel)) {
+                sub.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
+                LOG.debug("ZeroMQ SUB: unsubscribed from {}", channel);
+            }
+        }
+    }
+
+    private void readPull() {
+        for (int i = 0; i < BATCH; i++) {
+            byte[] frame = pull.recv(ZMQ.DONTWAIT);
+            if (frame == null) {
+                return;
+            }
+            int extra = skipRest(pull);
+            if (extra > 0) {
+                drop("PULL", "expected 1 frame, got " + (extra + 1));
+                continue;
+            }
+            try {
+                publish(ZmqFrames.item(frame, null));
+            } catch (GripProtocolException e) {
+                drop("PULL", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("ZeroMQ PULL {}: message dropped after an error", endpoints.pull(), e);
+            }
+        }
+    }
+
+    private void readSub() {
+        for (int i = 0; i < BATCH; i++) {
+            byte[] topic = sub.recv(ZMQ.DONTWAIT);
+            if (topic == null) {
+                return;
+            }
+            if (!sub.hasReceiveMore()) {
+                drop("SUB", "expected 2 frames [channel, item], got 1");
+                continue;
+            }
+            byte[] body = sub.recv(0);
+            int extra = skipRest(sub);
+            if (extra > 0) {
+                drop("SUB", "expected 2 frames [channel, item], got " + (extra + 2));
+                continue;
+            }
+            try {
+                publish(ZmqFrames.item(body, ZmqFrames.channel(topic)));
+            } catch (GripProtocolException e) {
+                drop("SUB", e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warn("ZeroMQ SUB {}: message dropped after an error", endpoints.sub(), e);
+            }
+        }
+    }
+
+    /** One request, one reply: a REP socket must answer before it may read again. */
+    private void readCommand() {
+        byte[] request = command.recv(ZMQ.DONTWAIT);
+        if (request == null) {
+            return;
+        }
+        skipRest(command);
+        byte[] reply = commands.handle(request);
+        if (!command.send(reply, 0)) {
+            LOG.warn("ZeroMQ command {}: could not send a reply", endpoints.command());
+        }
+    }
+
+    private void publish(PublishItem item) {
+        pubsub.counters().publishRequests.increment();
+        pubsub.publish(List.of(item));
+    }
+
+    /** Reads and discards the remaining frames of a message; returns how many there were. */
+    private static int skipRest(ZMQ.Socket s) {
+        int n = 0;
+        while (s.hasReceiveMore()) {
+            s.recv(0);
+            n++;
+        }
+        return n;
+    }
+
+    private void drop(String socket, String reason) {
+        String at = switch (socket) {
+            case "PULL" -> endpoints.pull();
+            case "SUB" -> String.join(",", endpoints.sub());
+            default -> endpoints.command();
+        };
+        LOG.warn("ZeroMQ {} {}: invalid message dropped: {}", socket, at, reason);
+    }
+
+    /**
+     * Stops the thread and closes the sockets (linger 0: queued messages are discarded, as a stopping
+     * Pushpin does). Safe to call more than once.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        pubsub.removeInterestListener(listener);
+        running = false;
+        wake();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(wakePipe);
+        if (thread.isAlive()) {
+            LOG.warn("ZeroMQ thread did not stop within 5 s; leaving its sockets to the JVM");
+            return;
+        }
+        context.close();
+    }
+
+    private static void closeQuietly(Pipe pipe) {
+        if (pipe == null) {
+            return;
+        }
+        try {
+            pipe.sink().close();
+            pipe.source().close();
+        } catch (IOException e) {
+            LOG.debug("closing the ZeroMQ wake-up pipe: {}", e.toString());
+        }
+    }
+}
