@@ -77,9 +77,15 @@ public final class GripHoldHandoff implements GripHandoff {
                     "Invalid GRIP instructions from origin: " + e.getMessage(), request.keepAlive());
             return null;
         }
-        if (instruct.hold().isEmpty()) {
+        if (instruct.hold().isEmpty() && instruct.nextLink().isEmpty()) {
             relay(connection, request, held);
             return null;
+        }
+        if (instruct.hold().isEmpty()) {
+            // "GRIP Next" without a hold (spec 1.5.3): stream this body, then continue at the next link.
+            StreamHold next = new StreamHold(connection, request, pubsub, instruct, held, null);
+            next.start();
+            return next;
         }
         if (instruct.hold().get() == HoldMode.RESPONSE) {
             ResponseHold hold = new ResponseHold(connection, request, pubsub, instruct, held, instruct.timeoutSeconds());
@@ -102,7 +108,9 @@ public final class GripHoldHandoff implements GripHandoff {
         } catch (GripProtocolException e) {
             return null; // buffered instead, then answered 502 naming the header by accept()
         }
-        if (instruct.hold().orElse(null) != HoldMode.STREAM || instruct.channels().isEmpty()) {
+        boolean stream = instruct.hold().orElse(null) == HoldMode.STREAM && !instruct.channels().isEmpty();
+        boolean nextWithoutHold = instruct.hold().isEmpty() && instruct.nextLink().isPresent();
+        if (!stream && !nextWithoutHold) {
             return null;
         }
         HeldResponse held = fromHeaders(response, instruct, Unpooled.EMPTY_BUFFER);
@@ -115,7 +123,7 @@ public final class GripHoldHandoff implements GripHandoff {
      * Netty decodes header bytes one byte per char; GRIP values are UTF-8 (a channel named in the
      * header must match the same name in a JSON publish), so non-ASCII values are re-decoded.
      */
-    private static List<Map.Entry<String, String>> utf8Headers(HttpResponse response) {
+    static List<Map.Entry<String, String>> utf8Headers(HttpResponse response) {
         List<Map.Entry<String, String>> out = new ArrayList<>(response.headers().size());
         for (Map.Entry<String, String> h : response.headers()) {
             String v = h.getValue();

@@ -91,6 +91,28 @@ abstract class Hold implements Exchange, Subscriber {
 
     @Override
     public void onClientClosed() {
-        end();
+        if (end()) {
+            instruct.goneLink().ifPresent(link -> Recovery.sendGone(this, link));
+        }
+    }
+
+    /** Origin prev-ids older than what the broker delivered mean the origin's answer is stale. */
+    void checkPrevIds(Runnable onStale) {
+        Recovery.checkPrevIds(pubsub.sequencer(), subscriptions, loop(), () -> {
+            if (!ended()) {
+                onStale.run();
+            }
+        });
+    }
+
+    /**
+     * Spec 4.3: an item whose prev-id is not the id this subscriber last saw on the channel means a
+     * gap. Null when in order (or nothing to compare).
+     */
+    String gapIn(io.holdfast.server.pubsub.Message message) {
+        String prevId = message.item().prevId();
+        String seen = subscriptions.lastIdOf(message.channel());
+        return prevId != null && seen != null && !prevId.equals(seen)
+                ? "prev-id " + prevId + " after " + seen + " on " + message.channel() : null;
     }
 }

@@ -2,17 +2,24 @@ package io.holdfast.server.hold;
 
 import io.holdfast.grip.HttpReasons;
 import io.holdfast.grip.instruct.GripInstruct;
+import io.holdfast.grip.publish.Action;
 import io.holdfast.grip.publish.HttpResponseFormat;
 import io.holdfast.server.proxy.ClientConnection;
+import io.holdfast.server.proxy.Exchange;
+import io.holdfast.server.proxy.OriginFetch;
 import io.holdfast.server.proxy.RequestContext;
 import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -43,6 +50,7 @@ final class ResponseHold extends Hold {
         pubsub.counters().holdsStarted.increment();
         subscribeAll();
         timeout = loop().schedule(this::onTimeout, timeoutSeconds, TimeUnit.SECONDS);
+        checkPrevIds(() -> retry("an item was published after the origin's prev-id"));
     }
 
     private void onTimeout() {
@@ -64,18 +72,68 @@ final class ResponseHold extends Hold {
         if (format == null) {
             return;
         }
+        if (format.action() == Action.HINT) {
+            retry("hint on channel " + message.channel());
+            return;
+        }
+        String gap = gapIn(message);
+        if (gap != null) {
+            retry(gap);
+            return;
+        }
         Filters.Outcome outcome = subscriptions.filter(message, format.contentFilters(), format.body());
         if (!outcome.deliver()) {
             return;
         }
-        switch (format.action()) {
-            case SEND -> respond(published(format, outcome.content()), "published channel=" + message.channel());
-            // Hint means "ask the origin again"; retries with Grip-Last belong to recovery (spec 4).
-            case HINT, CLOSE -> LOG.debug("conn={} ignoring {} action on a response hold", request.connectionId(),
-                    format.action());
-            default -> { }
+        if (format.action() == Action.SEND) {
+            respond(published(format, outcome.content()), "published channel=" + message.channel());
+        } else {
+            LOG.debug("conn={} ignoring {} action on a response hold", request.connectionId(), format.action());
         }
     }
+
+    /**
+     * Spec 1.5.1 step 7: asks the origin again, with the original request plus {@code Grip-Last}, and
+     * treats its answer like the first one (it may hold again). Requests with a body are not replayed
+     * (Holdfast streams bodies instead of keeping them), so they keep waiting.
+     */
+    private void retry(String why) {
+        if (ended()) {
+            return;
+        }
+        HttpRequest original = request.request();
+        if (HttpUtil.isTransferEncodingChunked(original) || HttpUtil.getContentLength(original, 0L) > 0) {
+            LOG.info("conn={} cannot retry a long-poll with a request body ({}); waiting on", request.connectionId(), why);
+            return;
+        }
+        LOG.debug("conn={} retrying long-poll: {}", request.connectionId(), why);
+        var gripLast = Recovery.gripLastHeaders(subscriptions);
+        end();
+        OriginFetch.send(connection.services(), loop(), request, original.method(),
+                request.route().rewritePath(request.pathAndQuery()), gripLast, null, MAX_RETRY_BODY,
+                new OriginFetch.Callback() {
+                    @Override
+                    public void onResponse(HttpResponse response, ByteBuf body) {
+                        if (!connection.channel().isActive() || connection.currentRequest() != request) {
+                            body.release();
+                            return;
+                        }
+                        Exchange next = connection.services().gripHandoff().accept(connection, request, response, body);
+                        connection.replaceExchange(ResponseHold.this, next);
+                    }
+
+                    @Override
+                    public void onFailure(String reason) {
+                        if (connection.channel().isActive() && connection.currentRequest() == request) {
+                            connection.respondText(HttpResponseStatus.BAD_GATEWAY,
+                                    "Error while proxying to origin: " + reason + ".", request.keepAlive());
+                        }
+                    }
+                });
+    }
+
+    /** Spec 1.1: GRIP responses are buffered up to 100,000 bytes. */
+    private static final int MAX_RETRY_BODY = 100_000;
 
     /** Spec 1.5.1 step 3: the held response's headers, overridden by the published ones. */
     private FullHttpResponse published(HttpResponseFormat format, byte[] filteredBody) {

@@ -3,6 +3,7 @@ package io.holdfast.server.hold;
 import io.holdfast.grip.instruct.GripInstruct;
 import io.holdfast.grip.instruct.KeepAlive;
 import io.holdfast.grip.instruct.KeepAliveMode;
+import io.holdfast.grip.publish.Action;
 import io.holdfast.grip.publish.HttpStreamFormat;
 import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.Exchange;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 final class StreamHold extends Hold implements GripHandoff.StreamStart {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHold.class);
 
-    private final KeepAlive keepAlive;
+    private KeepAlive keepAlive;
+    private final NextLinks nextLinks;
     private final int maxPendingBytes;
     private ScheduledFuture<?> keepAliveTimer;
     private long lastWriteNanos;
@@ -44,6 +46,7 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
                HeldResponse held, KeepAlive keepAlive) {
         super(connection, request, pubsub, instruct, held);
         this.keepAlive = keepAlive;
+        this.nextLinks = new NextLinks(this, instruct.nextLink().orElse(null));
         this.maxPendingBytes = connection.services().config().subscriberBufferSize();
     }
 
@@ -81,7 +84,40 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         subscribeAll();
         resumeFromLastEventId();
         scheduleKeepAlive(keepAlive == null ? 0 : keepAlive.timeoutSeconds() * 1000L);
+        if (instruct.hold().isEmpty()) {
+            nextLinks.fetch("no hold"); // spec 1.5.3: the response continues at the next link
+        } else if (nextLinks.present()) {
+            nextLinks.schedule();
+            checkPrevIds(() -> nextLinks.fetch("stale prev-id"));
+        }
         return this;
+    }
+
+    /** A next-link response's body, appended to the stream. Owns {@code body}. */
+    void appendBody(ByteBuf body) {
+        if (body.isReadable() && !ended()) {
+            bytesOut += body.readableBytes();
+            connection.write(new DefaultHttpContent(body));
+            connection.flush();
+            lastWriteNanos = System.nanoTime();
+        } else {
+            body.release();
+        }
+    }
+
+    /** A next-link response that holds again: its channels, meta and keep-alive replace ours. */
+    void reinstruct(GripInstruct next) {
+        subscriptions.setAllMeta(next.meta());
+        subscriptions.replace(next.channels());
+        next.keepAlive().ifPresent(k -> {
+            keepAlive = k;
+            cancelTimers();
+            scheduleKeepAlive(k.timeoutSeconds() * 1000L);
+        });
+    }
+
+    void closeStream(String note) {
+        close(note);
     }
 
     @Override
@@ -98,10 +134,26 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         if (format == null) {
             return;
         }
+        if (format.action() == Action.HINT) {
+            // Spec 1.5.2 step 5: fetch the next link now; without one there is nothing to do.
+            nextLinks.fetch("hint on " + message.channel());
+            return;
+        }
+        if (nextLinks.present()) {
+            String gap = gapIn(message);
+            if (gap != null) {
+                nextLinks.fetch(gap);
+                return;
+            }
+            if (nextLinks.fetching()) {
+                // The next response covers it; the prev-id check after it catches anything newer.
+                return;
+            }
+            nextLinks.heardFrom(message.channel());
+        }
         switch (format.action()) {
             case CLOSE -> close("closed by publish on channel " + message.channel());
             case SEND -> send(message, format);
-            // Hint fetches the next link (spec 1.5.2 step 5); without one there is nothing to do.
             default -> LOG.debug("conn={} ignoring {} action on a stream", request.connectionId(), format.action());
         }
     }
@@ -222,6 +274,9 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         if (keepAliveTimer != null) {
             keepAliveTimer.cancel(false);
             keepAliveTimer = null;
+        }
+        if (ended()) {
+            nextLinks.cancel();
         }
     }
 

@@ -44,6 +44,7 @@ public final class OriginFetch implements OriginListener {
     private final EventLoop loop;
     private final Route route;
     private final FullHttpRequest template;
+    private final List<Map.Entry<String, String>> extraHeaders;
     private final ClientInfo client;
     private final int maxBody;
     private final Callback callback;
@@ -56,8 +57,9 @@ public final class OriginFetch implements OriginListener {
     private ScheduledFuture<?> timer;
     private boolean done;
 
-    private OriginFetch(ProxyContext services, EventLoop loop, Route route, FullHttpRequest template, ClientInfo client,
-                        int maxBody, Callback callback) {
+    private OriginFetch(ProxyContext services, EventLoop loop, Route route, FullHttpRequest template,
+                        List<Map.Entry<String, String>> extraHeaders, ClientInfo client, int maxBody, Callback callback) {
+        this.extraHeaders = extraHeaders;
         this.services = services;
         this.loop = loop;
         this.route = route;
@@ -80,10 +82,7 @@ public final class OriginFetch implements OriginListener {
         headers.remove(HttpHeaderNames.UPGRADE);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
-        for (Map.Entry<String, String> h : extraHeaders) {
-            request.headers().add(h.getKey(), h.getValue());
-        }
-        new OriginFetch(services, loop, original.route(), request, original.client(), maxBody, callback).next();
+        new OriginFetch(services, loop, original.route(), request, extraHeaders, original.client(), maxBody, callback).next();
     }
 
     private void next() {
@@ -112,6 +111,10 @@ public final class OriginFetch implements OriginListener {
         HttpRequest head = services.requestFactory().build(template, template.uri(), route, target, client);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, template.method(), template.uri(),
                 template.content().retainedDuplicate(), head.headers(), EmptyHttpHeaders.INSTANCE);
+        // Added after the client's Grip-* headers were stripped: these are Holdfast's own (Grip-Last).
+        for (Map.Entry<String, String> h : extraHeaders) {
+            request.headers().add(h.getKey(), h.getValue());
+        }
         HttpUtil.setContentLength(request, request.content().readableBytes());
         request.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
         ch.writeAndFlush(request);

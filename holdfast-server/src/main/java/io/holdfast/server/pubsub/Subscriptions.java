@@ -70,6 +70,42 @@ public final class Subscriptions implements Filters.Context {
         return true;
     }
 
+    /**
+     * Replaces the explicit channels with {@code specs} (a next-link response, spec 1.5.3): channels no
+     * longer named are unsubscribed, new ones subscribed, prev-ids taken as the current ids.
+     */
+    public void replace(List<io.holdfast.grip.instruct.ChannelSpec> specs) {
+        Set<String> wanted = new HashSet<>();
+        for (var spec : specs) {
+            wanted.add(prefix + spec.name());
+        }
+        for (String name : List.copyOf(channels.keySet())) {
+            if (!wanted.contains(name)) {
+                channels.remove(name);
+                lastIds.remove(name);
+                pubsub.unsubscribe(name, owner);
+            }
+        }
+        for (var spec : specs) {
+            add(spec.name(), spec.filters(), null);
+            if (spec.prevId() != null) {
+                lastIds.put(prefix + spec.name(), spec.prevId());
+            }
+        }
+    }
+
+    /** {@code Grip-Last} values for a recovery request: channel (unprefixed) → last id known. */
+    public Map<String, String> lastIdsByChannel() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : channels.keySet()) {
+            String id = lastIds.get(name);
+            if (id != null) {
+                out.put(unprefixed(name), id);
+            }
+        }
+        return out;
+    }
+
     public void remove(String channel) {
         String name = prefix + channel;
         if (channels.remove(name) != null) {
@@ -115,22 +151,18 @@ public final class Subscriptions implements Filters.Context {
 
     /**
      * Filters a delivery on {@code message}'s channel; {@code content} may be null for actions without
-     * content. Records the item's id as the channel's last id when it is delivered.
+     * content. Records the item's id as the channel's last id.
      */
     public Filters.Outcome filter(Message message, List<String> formatContentFilters, byte[] content) {
         List<String> filters = channels.getOrDefault(message.channel(), List.of());
         String id = message.item().id();
-        // The item's id is the channel's current id while it is delivered (build-id stamps it).
-        String previous = id == null ? null : lastIds.put(message.channel(), id);
+        // The item's id is the channel's current id from now on, delivered or filtered out (a filtered
+        // item is not a gap), and already while filters run (build-id stamps it).
+        if (id != null) {
+            lastIds.put(message.channel(), id);
+        }
         Filters.Outcome outcome = filters.isEmpty() && formatContentFilters == null ? Filters.PASS
                 : Filters.apply(filters, formatContentFilters, this, message.item(), content);
-        if (!outcome.deliver() && id != null) {
-            if (previous == null) {
-                lastIds.remove(message.channel());
-            } else {
-                lastIds.put(message.channel(), previous);
-            }
-        }
         return outcome;
     }
 
