@@ -155,12 +155,9 @@ public final class HoldfastServer implements AutoCloseable {
         return endpoint == null ? "off" : endpoint;
     }
 
-    /** The {@code recover} command (spec 4): what exists of recovery today is forgetting the last ids. */
+    /** The {@code recover} command (spec 4): forget last ids and have every hold ask its origin again. */
     private void recover() {
-        var sequencer = pubsub.sequencer();
-        if (sequencer != null) {
-            sequencer.clearLastIds();
-        }
+        pubsub.recover();
     }
 
     private static String format(InetSocketAddress a) {

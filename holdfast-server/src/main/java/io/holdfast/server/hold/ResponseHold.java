@@ -132,6 +132,11 @@ final class ResponseHold extends Hold {
                 });
     }
 
+    @Override
+    public void recover() {
+        retry("recover");
+    }
+
     /** Spec 1.1: GRIP responses are buffered up to 100,000 bytes. */
     private static final int MAX_RETRY_BODY = 100_000;
 

@@ -116,6 +116,11 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         });
     }
 
+    @Override
+    public void recover() {
+        nextLinks.fetch("recover");
+    }
+
     void closeStream(String note) {
         close(note);
     }

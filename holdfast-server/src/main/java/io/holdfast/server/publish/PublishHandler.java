@@ -63,6 +63,7 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 }
             }
             case "/publish" -> onPublish(ctx, req);
+            case "/recover" -> onRecover(ctx, req);
             case "/stats" -> onStats(ctx, req);
             default -> send(ctx, req, HttpResponseStatus.NOT_FOUND, "Not Found");
         }
@@ -97,6 +98,21 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         pubsub.counters().publishRequests.increment();
         pubsub.publish(items);
         write(ctx, req, response(HttpResponseStatus.OK, "Published", type));
+    }
+
+    /** Spec 3.1: answers {@code Updated}, then triggers recovery (spec 4). */
+    private void onRecover(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.method().equals(HttpMethod.POST)) {
+            methodNotAllowed(ctx, req, "POST");
+            return;
+        }
+        String denied = auth.check(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (denied != null) {
+            send(ctx, req, HttpResponseStatus.UNAUTHORIZED, denied);
+            return;
+        }
+        send(ctx, req, HttpResponseStatus.OK, "Updated");
+        pubsub.recover();
     }
 
     private void onStats(ChannelHandlerContext ctx, FullHttpRequest req) {

@@ -99,6 +99,20 @@ public final class PubSub {
         message.release();
     }
 
+    /**
+     * The recover command (spec 4): forget every channel's last id, and have every held request ask
+     * its origin again. Any thread.
+     */
+    public void recover() {
+        PublishSequencer s = sequencer;
+        if (s != null) {
+            s.clearLastIds();
+        }
+        for (Shard shard : shardList) {
+            shard.loop().execute(() -> shard.subscribers().forEach(Subscriber::recover));
+        }
+    }
+
     /** Channels with at least one subscriber, summed over shards (a moment's view). */
     public int channelCount() {
         int n = 0;

@@ -89,6 +89,13 @@ final class Shard {
         return n;
     }
 
+    /** Every subscriber of this loop once, whatever its channels. */
+    java.util.Set<Subscriber> subscribers() {
+        java.util.Set<Subscriber> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        channels.values().forEach(all::addAll);
+        return all;
+    }
+
     int channelCount() {
         return channelCount;
     }

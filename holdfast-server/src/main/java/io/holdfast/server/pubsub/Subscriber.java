@@ -16,4 +16,11 @@ public interface Subscriber {
 
     /** Flushes what {@link #deliver} wrote; called once per batch. */
     void flush();
+
+    /**
+     * The recover command (spec 4): ask the origin again (long-polls retry, streams fetch their next
+     * link). Subscribers without an origin to ask ignore it.
+     */
+    default void recover() {
+    }
 }

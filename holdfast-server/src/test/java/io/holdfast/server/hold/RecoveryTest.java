@@ -98,6 +98,27 @@ class RecoveryTest {
     }
 
     @Test
+    void theRecoverEndpointMakesHeldLongPollsAskTheOriginAgain() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        origin.handle("/poll", ex -> {
+            if (calls.incrementAndGet() == 1) {
+                ex.getResponseHeaders().add("Grip-Hold", "response");
+                ex.getResponseHeaders().add("Grip-Channel", "c");
+                respond(ex, "timeout body");
+            } else {
+                respond(ex, "after recover");
+            }
+        });
+        CompletableFuture<HttpResponse<String>> poll = Holdfast.CLIENT.sendAsync(
+                HttpRequest.newBuilder(holdfast.uri("/poll")).build(), HttpResponse.BodyHandlers.ofString());
+        await().until(() -> holdfast.server().pubsub().subscriptionCount() == 1);
+        HttpResponse<String> r = Holdfast.CLIENT.send(HttpRequest.newBuilder(holdfast.publishUri().resolve("/recover"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).isEqualTo("Updated\n");
+        assertThat(poll.get(10, TimeUnit.SECONDS).body()).isEqualTo("after recover");
+    }
+
+    @Test
     void aNextLinkWithoutHoldContinuesTheResponseThenEndsIt() throws Exception {
         origin.handle("/a", ex -> {
             ex.getResponseHeaders().add("Grip-Link", "</b>; rel=next");
