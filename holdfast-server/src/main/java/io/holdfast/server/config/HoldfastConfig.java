@@ -74,6 +74,7 @@ public final class HoldfastConfig {
     private final int subscriberBufferSize;
     private final int webSocketMaxMessageSize;
     private final boolean allowCompression;
+    private final boolean autoCrossOrigin;
     private final Duration webSocketRetryDelay;
     private final int webSocketRetries;
     private final boolean zmq;
@@ -121,6 +122,7 @@ public final class HoldfastConfig {
         subscriberBufferSize = b.subscriberBufferSize;
         webSocketMaxMessageSize = b.webSocketMaxMessageSize;
         allowCompression = b.allowCompression;
+        autoCrossOrigin = b.autoCrossOrigin;
         webSocketRetryDelay = b.webSocketRetryDelay;
         webSocketRetries = b.webSocketRetries;
         zmq = b.zmq;
@@ -193,6 +195,8 @@ public final class HoldfastConfig {
     public int webSocketMaxMessageSize() { return webSocketMaxMessageSize; }
     /** Whether clients may negotiate permessage-deflate ({@code [runner] allow_compression}). */
     public boolean allowCompression() { return allowCompression; }
+    /** CORS headers on every response ({@code [proxy] auto_cross_origin}; per route: {@code aco}). */
+    public boolean autoCrossOrigin() { return autoCrossOrigin; }
     /** First backoff of WebSocket-over-HTTP retries, doubled each time (Pushpin: 1 s). */
     public Duration webSocketRetryDelay() { return webSocketRetryDelay; }
     /** WebSocket-over-HTTP requests that could not reach the origin are retried this often (Pushpin: 5). */
@@ -277,6 +281,7 @@ public final class HoldfastConfig {
         private int subscriberBufferSize = DEFAULT_SUBSCRIBER_BUFFER_SIZE;
         private int webSocketMaxMessageSize = DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE;
         private boolean allowCompression;
+        private boolean autoCrossOrigin;
         private Duration webSocketRetryDelay = DEFAULT_WEBSOCKET_RETRY_DELAY;
         private int webSocketRetries = DEFAULT_WEBSOCKET_RETRIES;
         private boolean zmq = true;
@@ -326,6 +331,7 @@ public final class HoldfastConfig {
             subscriberBufferSize = c.subscriberBufferSize;
             webSocketMaxMessageSize = c.webSocketMaxMessageSize;
             allowCompression = c.allowCompression;
+            autoCrossOrigin = c.autoCrossOrigin;
             webSocketRetryDelay = c.webSocketRetryDelay;
             webSocketRetries = c.webSocketRetries;
             zmq = c.zmq;
@@ -468,6 +474,8 @@ public final class HoldfastConfig {
         }
 
         public Builder allowCompression(boolean value) { allowCompression = value; return this; }
+
+        public Builder autoCrossOrigin(boolean value) { autoCrossOrigin = value; return this; }
 
         public Builder webSocketRetryDelay(Duration value) {
             webSocketRetryDelay = positive("webSocketRetryDelay", value);

@@ -37,7 +37,7 @@ public final class PushpinConfLoader {
     /** Pushpin keys with a Holdfast meaning that a later release implements. */
     private static final Set<String> NOT_YET = Set.of(
             "runner.https_ports", "runner.local_ports",
-            "proxy.auto_cross_origin", "proxy.orig_headers_need_mark", "proxy.sockjs_url",
+            "proxy.orig_headers_need_mark", "proxy.sockjs_url",
             "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
             "handler.message_rate",
             "handler.message_hwm", "handler.message_block_size", "handler.update_on_first_subscription",
@@ -75,6 +75,7 @@ public final class PushpinConfLoader {
                         case "runner.allow_compression" -> b.allowCompression(bool(e));
                         case "proxy.routesfile" -> b.routesFile(confDir.resolve(e.value()));
                         case "proxy.debug" -> b.debug(bool(e));
+                        case "proxy.auto_cross_origin" -> b.autoCrossOrigin(bool(e));
                         case "proxy.accept_x_forwarded_protocol" -> b.acceptXForwardedProtocol(bool(e));
                         case "proxy.set_x_forwarded_protocol" ->
                                 b.setXForwardedProtocol(XForwardedProtocolMode.parse(e.value()));

@@ -184,6 +184,9 @@ public final class GripHoldHandoff implements GripHandoff {
     private static void relay(ClientConnection connection, RequestContext request, HeldResponse held) {
         var response = held.toFullResponse();
         held.release();
+        if (request.jsonp() != null) {
+            response = request.jsonp().wrap(response);
+        }
         int bytes = response.content().readableBytes();
         if (HttpUtil.isContentLengthSet(response) && request.request().method().name().equals("HEAD")) {
             response.content().clear();

@@ -159,7 +159,8 @@ final class ResponseHold extends Hold {
         return r;
     }
 
-    private void respond(FullHttpResponse response, String note) {
+    private void respond(FullHttpResponse original, String note) {
+        FullHttpResponse response = request.jsonp() == null ? original : request.jsonp().wrap(original);
         int code = response.status().code();
         int bytes = response.content().readableBytes();
         end();

@@ -156,7 +156,20 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean trusted = gripSig != null && services.signer().isTrustedUpstream(gripSig);
         ClientInfo info = new ClientInfo(remoteAddress, secure, trusted, key());
         Route route = selectRoute(req, host, pathAndQuery, secure);
-        request = new RequestContext(id, req, host, pathAndQuery, route, info, keepAlive, start);
+        Jsonp jsonp = route != null && (services.config().autoCrossOrigin() || route.autoCrossOrigin())
+                ? Jsonp.detect(req, pathAndQuery, route) : null;
+        if (jsonp != null) {
+            try {
+                HttpRequest described = jsonp.originRequest(req, pathAndQuery, route);
+                req = described;
+                pathAndQuery = described.uri();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                request = new RequestContext(id, req, host, pathAndQuery, route, info, keepAlive, start, null);
+                respondText(HttpResponseStatus.BAD_REQUEST, "Malformed _headers JSON in JSON-P request.", false);
+                return;
+            }
+        }
+        request = new RequestContext(id, req, host, pathAndQuery, route, info, keepAlive, start, jsonp);
 
         if (!pathAndQuery.startsWith("/") && !"*".equals(pathAndQuery)) {
             respondText(HttpResponseStatus.BAD_REQUEST, "Malformed request target: " + uri, false);
@@ -221,7 +234,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void onMalformedRequest(HttpRequest req, Throwable cause) {
         request = new RequestContext(id, req, "", req.uri(), null, new ClientInfo(remoteAddress, false, false, key()),
-                false, System.nanoTime());
+                false, System.nanoTime(), null);
         HttpResponseStatus status;
         String message;
         if (cause instanceof TooLongHttpHeaderException) {
@@ -443,6 +456,10 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     /** Prepares a response head for this client: keep-alive or close, and chunking for unknown lengths. */
     public void prepareResponseHead(HttpResponse response, boolean keepAlive) {
+        if (request != null && request.route() != null
+                && (services.config().autoCrossOrigin() || request.route().autoCrossOrigin())) {
+            CrossOrigin.apply(request.request(), response.headers());
+        }
         boolean http10 = request != null && request.request().protocolVersion().equals(HttpVersion.HTTP_1_0);
         boolean hasLength = response.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
         boolean keep = keepAlive && !draining;

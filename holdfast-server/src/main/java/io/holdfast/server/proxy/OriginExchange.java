@@ -7,7 +7,11 @@ import io.holdfast.server.route.Target;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
@@ -38,6 +42,8 @@ public final class OriginExchange implements Exchange, OriginListener {
     private static final Logger LOG = LoggerFactory.getLogger(OriginExchange.class);
     /** Spec 1.1: GRIP instruct responses are buffered up to this many bytes. */
     static final int MAX_GRIP_BODY = 100_000;
+    /** JSON-P wraps whole responses; larger ones get 502. */
+    static final int MAX_JSONP_BODY = 1_000_000;
     /** Request body bytes held while no origin connection exists yet, before reading pauses. */
     private static final int MAX_PENDING_BODY = 64 * 1024;
 
@@ -66,6 +72,7 @@ public final class OriginExchange implements Exchange, OriginListener {
     private int status;
     private long bytesOut;
     private HttpResponse gripResponse;
+    private HttpResponse jsonpResponse;
     private CompositeByteBuf gripBody;
     private GripHandoff.StreamStart streamStart;
     private boolean finished;
@@ -178,6 +185,11 @@ public final class OriginExchange implements Exchange, OriginListener {
     private void writeBody(HttpContent content) {
         if (content instanceof LastHttpContent) {
             requestSent = true;
+            if (req.jsonp() != null && req.jsonp().body() != null) {
+                // A JSON-P request carries its body in the query (spec 5.4); the client sent none.
+                content.release();
+                content = new DefaultLastHttpContent(Unpooled.wrappedBuffer(req.jsonp().body()));
+            }
         }
         origin.write(content, origin.voidPromise());
     }
@@ -252,6 +264,12 @@ public final class OriginExchange implements Exchange, OriginListener {
             gripBody = origin.alloc().compositeBuffer();
             return;
         }
+        if (req.jsonp() != null) {
+            // JSON-P needs the whole body to wrap it: buffer like a GRIP response.
+            jsonpResponse = response;
+            gripBody = origin.alloc().compositeBuffer();
+            return;
+        }
         responseStarted = true;
         HttpHeaders headers = response.headers().copy();
         HopByHop.strip(headers);
@@ -275,6 +293,10 @@ public final class OriginExchange implements Exchange, OriginListener {
         }
         if (gripResponse != null) {
             onGripContent(content, last);
+            return;
+        }
+        if (jsonpResponse != null) {
+            onJsonpContent(content, last);
             return;
         }
         if (streamStart != null) {
@@ -311,6 +333,32 @@ public final class OriginExchange implements Exchange, OriginListener {
         gripBody = null;
         Exchange next = services.gripHandoff().accept(client, req, gripResponse, body);
         client.replaceExchange(this, next);
+    }
+
+    private void onJsonpContent(HttpContent content, boolean last) {
+        if (gripBody.readableBytes() + content.content().readableBytes() > MAX_JSONP_BODY) {
+            content.release();
+            fail(HttpResponseStatus.BAD_GATEWAY, "Response too large for JSON-P (over " + MAX_JSONP_BODY + " bytes).");
+            return;
+        }
+        gripBody.addComponent(true, content.content());
+        if (!last) {
+            return;
+        }
+        finished = true;
+        releaseOrigin();
+        HttpHeaders headers = jsonpResponse.headers().copy();
+        HopByHop.strip(headers);
+        FullHttpResponse full = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, jsonpResponse.status(), gripBody,
+                headers, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        gripBody = null;
+        FullHttpResponse script = req.jsonp().wrap(full);
+        client.prepareResponseHead(script, req.keepAlive());
+        boolean keepAlive = !ClientConnection.closesAfter(script);
+        int bytes = script.content().readableBytes();
+        client.write(script);
+        client.flush();
+        client.completeExchange(200, bytes, keepAlive, "jsonp");
     }
 
     private void onStreamBody(HttpContent content, boolean last) {

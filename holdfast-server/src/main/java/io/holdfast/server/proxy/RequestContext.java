@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpRequest;
  *
  * @param pathAndQuery the request target in origin form ({@code /a/b?c}), even if the client sent an
  *                     absolute URI
+ * @param jsonp        the JSON-P wrapping to apply to the response, or null (then {@code request} is
+ *                     already the request the JSON-P parameters describe)
  */
 public record RequestContext(
         long connectionId,
@@ -18,7 +20,8 @@ public record RequestContext(
         Route route,
         ClientInfo client,
         boolean keepAlive,
-        long startNanos) {
+        long startNanos,
+        Jsonp jsonp) {
 
     public String routeId() {
         return route == null ? "-" : route.id().orElse("-");

@@ -54,6 +54,11 @@ public final class ZmqInputs implements AutoCloseable {
     private static final int KEEPALIVE_IDLE = 30;
     private static final int KEEPALIVE_INTERVAL = 6;
     private static final int KEEPALIVE_COUNT = 5;
+    /**
+     * The poll wakes at least this often even when nothing signals: a safety net, so a wake-up lost
+     * between ZeroMQ's edge-triggered signals and the selector can delay a message by at most this.
+     */
+    private static final long POLL_TIMEOUT_MILLIS = 1000;
 
     private final PubSub pubsub;
     private final ZMQ.Context context;
@@ -249,7 +254,7 @@ public final class ZmqInputs implements AutoCloseable {
             int commandAt = command == null ? -1 : poller.register(command, ZMQ.Poller.POLLIN);
             syncInterest();
             while (running) {
-                poller.poll(-1);
+                poller.poll(POLL_TIMEOUT_MILLIS);
                 if (!running) {
                     break;
                 }
