@@ -89,28 +89,36 @@ final class NextLinks {
         heardFrom.clear();
         String uri = Recovery.resolve(stream.request, link.uri());
         LOG.debug("conn={} fetching next link {} ({})", stream.request.connectionId(), uri, why);
-        OriginFetch.send(stream.connection.services(), stream.loop(), stream.request, HttpMethod.GET, uri,
-                Recovery.gripLastHeaders(stream.subscriptions), null, MAX_BODY, new OriginFetch.Callback() {
-                    @Override
-                    public void onResponse(HttpResponse response, ByteBuf body) {
-                        fetching = false;
-                        if (stream.ended()) {
-                            body.release();
-                        } else if (response.status().code() / 100 != 2) {
-                            body.release();
-                            onFailure("status " + response.status().code());
-                        } else {
-                            failures = 0;
-                            apply(response, body);
-                        }
-                    }
+        var gripLast = Recovery.gripLastHeaders(stream.subscriptions);
+        OriginFetch.Callback callback = new OriginFetch.Callback() {
+            @Override
+            public void onResponse(HttpResponse response, ByteBuf body) {
+                fetching = false;
+                if (stream.ended()) {
+                    body.release();
+                } else if (response.status().code() / 100 != 2) {
+                    body.release();
+                    onFailure("status " + response.status().code());
+                } else {
+                    failures = 0;
+                    apply(response, body);
+                }
+            }
 
-                    @Override
-                    public void onFailure(String reason) {
-                        fetching = false;
-                        retryLater(reason);
-                    }
-                });
+            @Override
+            public void onFailure(String reason) {
+                fetching = false;
+                retryLater(reason);
+            }
+        };
+        if (stream.request.route().options().containsKey(SharedFetches.ROUTE_OPTION)) {
+            callback = SharedFetches.join(stream.request.route().id().orElse("") + " " + uri + " " + gripLast, callback);
+            if (callback == null) {
+                return; // an identical request is under way; its answer comes to us too
+            }
+        }
+        OriginFetch.send(stream.connection.services(), stream.loop(), stream.request, HttpMethod.GET, uri, gripLast,
+                null, MAX_BODY, callback);
     }
 
     private void retryLater(String reason) {

@@ -171,6 +171,7 @@ public final class RoutesParser {
             case "log_level" -> route.logLevel(nonNegativeInt(prop));
             case "sockjs" -> route.sockjs(nonEmpty(prop));
             case "sockjs_as_path" -> route.sockjsAsPath(nonEmpty(prop));
+            case "collapse_next" -> flag(prop); // Holdfast: share next-link fetches (kept in options)
             default -> warn("unknown route prop \"" + prop.name() + "\" (kept in options, not used)");
         }
     }

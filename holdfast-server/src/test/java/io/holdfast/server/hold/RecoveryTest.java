@@ -131,6 +131,35 @@ class RecoveryTest {
     }
 
     @Test
+    void withCollapseNextIdenticalNextLinkFetchesShareOneRequest() throws Exception {
+        holdfast.close();
+        holdfast = Holdfast.start(b -> b.ioThreads(1), "*,collapse_next " + origin.target());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger nextCalls = new AtomicInteger();
+        origin.handle("/a", ex -> {
+            ex.getResponseHeaders().add("Grip-Link", "</b>; rel=next");
+            respond(ex, "part1\n");
+        });
+        origin.handle("/b", ex -> {
+            nextCalls.incrementAndGet();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            respond(ex, "part2\n");
+        });
+        StreamClients.Stream one = clients.open(holdfast.port(), "/a");
+        StreamClients.Stream two = clients.open(holdfast.port(), "/a");
+        await().until(() -> one.body().equals("part1\n") && two.body().equals("part1\n") && nextCalls.get() >= 1);
+        release.countDown();
+        await().until(() -> one.ended() && two.ended());
+        assertThat(one.body()).isEqualTo("part1\npart2\n");
+        assertThat(two.body()).isEqualTo("part1\npart2\n");
+        assertThat(nextCalls.get()).isEqualTo(1);
+    }
+
+    @Test
     void aGoneLinkIsPostedWhenTheClientDisconnects() throws Exception {
         origin.handle("/sse", ex -> {
             ex.getResponseHeaders().add("Content-Type", "text/event-stream");
