@@ -150,13 +150,27 @@ final class ResponseHold extends Hold {
             headers.add(h.getKey(), h.getValue());
         }
         HeldResponse.applyWhitelist(headers, format.exposeHeaders() != null ? format.exposeHeaders() : held.exposeHeaders());
-        byte[] body = filteredBody != null ? filteredBody : format.body() == null ? new byte[0] : format.body();
+        byte[] body = filteredBody != null ? filteredBody : format.body() != null ? format.body()
+                : format.bodyPatch() != null ? patchedBody(format) : new byte[0];
         String reason = format.reason() != null ? format.reason() : HttpReasons.phrase(format.code());
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 new HttpResponseStatus(format.code(), reason), Unpooled.wrappedBuffer(body));
         r.headers().set(headers);
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return r;
+    }
+
+    /** Spec 3.3 {@code body-patch}: JSON Patch on the timeout response's JSON body. */
+    private byte[] patchedBody(HttpResponseFormat format) {
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var document = json.readTree(io.netty.buffer.ByteBufUtil.getBytes(held.body()));
+            return json.writeValueAsBytes(JsonPatch.apply(document, format.bodyPatch()));
+        } catch (java.io.IOException | JsonPatch.PatchException e) {
+            LOG.warn("conn={} body-patch not applied ({}); sending the timeout body", request.connectionId(),
+                    e.getMessage());
+            return io.netty.buffer.ByteBufUtil.getBytes(held.body());
+        }
     }
 
     private void respond(FullHttpResponse original, String note) {

@@ -26,6 +26,8 @@ import java.util.Map;
  */
 public final class OriginRequestFactory {
     private static final String GRIP_PREFIX = "grip-";
+    /** Pushpin's prefix for the {@code orig_headers} copies. */
+    static final String ORIG_HEADER_MARK = "eb9bf0f5-";
     /** Request header naming the client connection; its implicit channel is {@code conn:<value>}. */
     public static final String CONNECTION_ID_HEADER = "Grip-Connection-Id";
 
@@ -39,6 +41,12 @@ public final class OriginRequestFactory {
 
     public HttpRequest build(HttpRequest client, String uri, Route route, Target target, ClientInfo info) {
         HttpHeaders headers = client.headers().copy();
+        if (route.origHeaders()) {
+            // Spec 1.1: a second, untouched copy of every client header, so the origin sees what was sent.
+            for (Map.Entry<String, String> h : client.headers()) {
+                headers.add(ORIG_HEADER_MARK + h.getKey(), h.getValue());
+            }
+        }
         boolean chunked = HttpUtil.isTransferEncodingChunked(client);
         HopByHop.strip(headers);
         headers.remove(HttpHeaderNames.ACCEPT_ENCODING);

@@ -66,6 +66,27 @@ class CrossOriginTest {
     }
 
     @Test
+    void aBodyPatchIsAppliedToTheTimeoutBody() throws Exception {
+        CompletableFuture<HttpResponse<String>> poll = Holdfast.CLIENT.sendAsync(
+                HttpRequest.newBuilder(holdfast.uri("/poll")).build(), HttpResponse.BodyHandlers.ofString());
+        await().until(() -> holdfast.server().pubsub().subscriptionCount() == 1);
+        holdfast.publish("{\"items\":[{\"channel\":\"c\",\"formats\":{\"http-response\":"
+                + "{\"body-patch\":[{\"op\":\"add\",\"path\":\"/n\",\"value\":2}]}}}]}");
+        assertThat(poll.get(10, TimeUnit.SECONDS).body()).isEqualTo("{\"n\":2}");
+    }
+
+    @Test
+    void origHeadersGivesTheOriginAMarkedCopyOfEveryClientHeader() throws Exception {
+        holdfast.close();
+        holdfast = Holdfast.start("*,orig_headers " + origin.target());
+        Holdfast.CLIENT.send(HttpRequest.newBuilder(holdfast.uri("/plain")).header("Accept-Encoding", "gzip")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        TestOrigin.Seen seen = origin.nextRequest();
+        assertThat(seen.headers().getFirst("Eb9bf0f5-accept-encoding")).isEqualTo("gzip");
+        assertThat(seen.headers().containsKey("Accept-encoding")).isFalse();
+    }
+
+    @Test
     void aJsonpLongPollGetsThePublishedResponseAsAScript() throws Exception {
         CompletableFuture<HttpResponse<String>> poll = Holdfast.CLIENT.sendAsync(
                 HttpRequest.newBuilder(holdfast.uri("/poll?callback=handle")).build(), HttpResponse.BodyHandlers.ofString());
