@@ -4,6 +4,7 @@ import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.config.ListenAddress;
 import io.holdfast.server.hold.GripHoldHandoff;
 import io.holdfast.server.listen.ClientChannelInitializer;
+import io.holdfast.server.listen.TlsCertificates;
 import io.holdfast.server.listen.Transport;
 import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.GripSigner;
@@ -58,6 +59,7 @@ public final class HoldfastServer implements AutoCloseable {
     private final PublishServer publishServer;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<InetSocketAddress> httpAddresses = new ArrayList<>();
+    private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
     private InetSocketAddress publishAddress;
     private volatile ZmqInputs zmqInputs;
     private volatile boolean closed;
@@ -110,16 +112,23 @@ public final class HoldfastServer implements AutoCloseable {
     private void bind() throws InterruptedException {
         ClientChannelInitializer initializer = new ClientChannelInitializer(proxy);
         for (ListenAddress address : config.httpListeners()) {
-            ServerBootstrap b = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(transport.serverChannelClass())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(initializer);
-            Channel ch = b.bind(address.toSocketAddress()).sync().channel();
+            Channel ch = newClientBootstrap(initializer).bind(address.toSocketAddress()).sync().channel();
             listeners.add(ch);
             httpAddresses.add((InetSocketAddress) ch.localAddress());
+        }
+        if (!config.httpsListeners().isEmpty()) {
+            TlsCertificates certificates;
+            try {
+                certificates = TlsCertificates.load(config.tlsCertsDir());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            for (ListenAddress address : config.httpsListeners()) {
+                Channel ch = newClientBootstrap(initializer.withTls(certificates.forPort(address.port())))
+                        .bind(address.toSocketAddress()).sync().channel();
+                listeners.add(ch);
+                httpsAddresses.add((InetSocketAddress) ch.localAddress());
+            }
         }
         publishAddress = publishServer.bind(boss, workers, transport);
         if (config.zmq()) {
@@ -128,10 +137,21 @@ public final class HoldfastServer implements AutoCloseable {
         logStartup();
     }
 
+    private ServerBootstrap newClientBootstrap(ClientChannelInitializer initializer) {
+        return new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer);
+    }
+
     private void logStartup() {
-        LOG.info("Holdfast {} listening for clients on {} ({}), publish API on {}", version(),
-                httpAddresses.stream().map(HoldfastServer::format).toList(), transport.name().toLowerCase(),
-                format(publishAddress));
+        LOG.info("Holdfast {} listening for clients on {}{} ({}), publish API on {}", version(),
+                httpAddresses.stream().map(HoldfastServer::format).toList(),
+                httpsAddresses.isEmpty() ? "" : " and TLS on " + httpsAddresses.stream().map(HoldfastServer::format).toList(),
+                transport.name().toLowerCase(), format(publishAddress));
         RouteTable table = routes.current();
         String source = !config.routeSpecs().isEmpty() ? "--route"
                 : config.routesFile() != null ? config.routesFile().toString() : "built-in defaults";
@@ -178,6 +198,7 @@ public final class HoldfastServer implements AutoCloseable {
     public int httpPort() { return httpAddresses.get(0).getPort(); }
     public List<InetSocketAddress> httpAddresses() { return List.copyOf(httpAddresses); }
     public int publishPort() { return publishAddress.getPort(); }
+    public List<InetSocketAddress> httpsAddresses() { return List.copyOf(httpsAddresses); }
     /** Where the ZeroMQ publish sockets are bound; empty when {@code [holdfast] zmq=false}. */
     public Optional<ZmqEndpoints> zmqEndpoints() {
         ZmqInputs z = zmqInputs;

@@ -42,6 +42,8 @@ public final class HoldfastConfig {
     public static final Duration DEFAULT_HISTORY_TTL = Duration.ofMinutes(5);
 
     private final List<ListenAddress> httpListeners;
+    private final List<ListenAddress> httpsListeners;
+    private final Path tlsCertsDir;
     private final ListenAddress publishListener;
     private final Path routesFile;
     private final List<String> routeSpecs;
@@ -90,6 +92,8 @@ public final class HoldfastConfig {
 
     private HoldfastConfig(Builder b) {
         httpListeners = List.copyOf(b.httpListeners);
+        httpsListeners = List.copyOf(b.httpsListeners);
+        tlsCertsDir = b.tlsCertsDir;
         publishListener = b.publishListener;
         routesFile = b.routesFile;
         routeSpecs = List.copyOf(b.routeSpecs);
@@ -147,6 +151,14 @@ public final class HoldfastConfig {
 
     /** Client listeners ({@code [runner] http_port}). */
     public List<ListenAddress> httpListeners() { return httpListeners; }
+    /** TLS client listeners ({@code [runner] https_ports}); certificates come from {@link #tlsCertsDir()}. */
+    public List<ListenAddress> httpsListeners() { return httpsListeners; }
+    /**
+     * Where TLS certificates live ({@code <host>.crt}/{@code .key}, {@code _.domain.crt} for a wildcard,
+     * {@code default_<port>.crt}), as Pushpin's {@code runner/certs}; null means {@code runner/certs}
+     * next to the config file.
+     */
+    public Path tlsCertsDir() { return tlsCertsDir != null ? tlsCertsDir : configDir.resolve("runner").resolve("certs"); }
     /** The publish API listener ({@code [handler] push_in_http_addr/port}). */
     public ListenAddress publishListener() { return publishListener; }
     /** The routes file, or null when routes come from {@link #routeSpecs()} or the defaults. */
@@ -250,6 +262,8 @@ public final class HoldfastConfig {
         private List<ListenAddress> httpListeners =
                 new ArrayList<>(List.of(new ListenAddress(ListenAddress.ANY_HOST, DEFAULT_HTTP_PORT)));
         private ListenAddress publishListener = new ListenAddress(DEFAULT_PUBLISH_HOST, DEFAULT_PUBLISH_PORT);
+        private List<ListenAddress> httpsListeners = new ArrayList<>();
+        private Path tlsCertsDir;
         private Path routesFile;
         private List<String> routeSpecs = new ArrayList<>();
         private Path configDir = Path.of("").toAbsolutePath();
@@ -300,6 +314,8 @@ public final class HoldfastConfig {
         private Builder(HoldfastConfig c) {
             httpListeners = new ArrayList<>(c.httpListeners);
             publishListener = c.publishListener;
+            httpsListeners = new ArrayList<>(c.httpsListeners);
+            tlsCertsDir = c.tlsCertsDir;
             routesFile = c.routesFile;
             routeSpecs = new ArrayList<>(c.routeSpecs);
             configDir = c.configDir;
@@ -353,6 +369,13 @@ public final class HoldfastConfig {
             httpListeners = new ArrayList<>(value);
             return this;
         }
+
+        public Builder httpsListeners(List<ListenAddress> value) {
+            httpsListeners = new ArrayList<>(value);
+            return this;
+        }
+
+        public Builder tlsCertsDir(Path value) { tlsCertsDir = value; return this; }
 
         public Builder publishListener(ListenAddress value) {
             publishListener = Objects.requireNonNull(value, "publishListener");

@@ -36,7 +36,7 @@ public final class PushpinConfLoader {
 
     /** Pushpin keys with a Holdfast meaning that a later release implements. */
     private static final Set<String> NOT_YET = Set.of(
-            "runner.https_ports", "runner.local_ports",
+            "runner.local_ports",
             "proxy.orig_headers_need_mark", "proxy.sockjs_url",
             "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
             "handler.message_rate",
@@ -69,6 +69,8 @@ public final class PushpinConfLoader {
                     switch (name) {
                         case "global.port_offset" -> portOffset = intValue(e);
                         case "runner.http_port" -> b.httpListeners(listeners(e.value()));
+                        case "runner.https_ports" -> b.httpsListeners(e.value().isBlank() ? List.of() : listeners(e.value()));
+                        case "holdfast.tls_certs_dir" -> b.tlsCertsDir(confDir.resolve(e.value()));
                         case "runner.client_buffer_size" -> b.clientBufferSize(intValue(e));
                         case "runner.client_maxconn" -> b.clientMaxConn(intValue(e));
                         case "runner.log_level" -> b.logLevel(LogLevels.fromPushpin(e.value()));

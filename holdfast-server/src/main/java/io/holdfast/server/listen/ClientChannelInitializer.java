@@ -9,6 +9,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,16 +26,31 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
     private static final Logger LOG = LoggerFactory.getLogger(ClientChannelInitializer.class);
 
     private final ProxyContext services;
-    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger open;
+    private final Mapping<String, SslContext> tls;
 
     public ClientChannelInitializer(ProxyContext services) {
+        this(services, new AtomicInteger(), null);
+    }
+
+    private ClientChannelInitializer(ProxyContext services, AtomicInteger open, Mapping<String, SslContext> tls) {
         this.services = services;
+        this.open = open;
+        this.tls = tls;
+    }
+
+    /** The same, for a TLS listener: SNI picks the certificate; connections count against the same limit. */
+    public ClientChannelInitializer withTls(Mapping<String, SslContext> certificates) {
+        return new ClientChannelInitializer(services, open, certificates);
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         int maxConn = services.config().clientMaxConn();
         int bufferSize = services.config().clientBufferSize();
+        if (tls != null) {
+            ch.pipeline().addLast(HandlerNames.TLS, new SniHandler(tls));
+        }
         ch.pipeline().addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(bufferSize)
                 .setMaxHeaderSize(bufferSize)
@@ -45,7 +63,7 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
             return;
         }
         ch.closeFuture().addListener(f -> open.decrementAndGet());
-        ch.pipeline().addLast(HandlerNames.CLIENT, new ClientConnection(services));
+        ch.pipeline().addLast(HandlerNames.CLIENT, new ClientConnection(services, tls != null));
     }
 
     /** Client connections open now. */

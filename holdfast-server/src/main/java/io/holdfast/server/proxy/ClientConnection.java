@@ -64,8 +64,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private ArrayDeque<Object> queued;
     private boolean processingQueue;
 
-    public ClientConnection(ProxyContext services) {
+    private final boolean tlsListener;
+
+    public ClientConnection(ProxyContext services, boolean tlsListener) {
         this.services = services;
+        this.tlsListener = tlsListener;
     }
 
     public long id() { return id; }
@@ -151,7 +154,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             host = slash < 0 ? uri.substring(uri.indexOf("//") + 2) : uri.substring(uri.indexOf("//") + 2, slash);
             pathAndQuery = slash < 0 ? "/" : uri.substring(slash);
         }
-        boolean secure = services.config().acceptXForwardedProtocol() && forwardedSecure(req);
+        boolean secure = tlsListener || (services.config().acceptXForwardedProtocol() && forwardedSecure(req));
         String gripSig = req.headers().get("Grip-Sig");
         boolean trusted = gripSig != null && services.signer().isTrustedUpstream(gripSig);
         ClientInfo info = new ClientInfo(remoteAddress, secure, trusted, key());
