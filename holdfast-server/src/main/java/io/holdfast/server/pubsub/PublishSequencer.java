@@ -88,8 +88,16 @@ public final class PublishSequencer implements AutoCloseable {
         if (state.seen == null) {
             state.seen = new LinkedHashMap<>();
         }
-        state.seen.values().removeIf(at -> now - at > idCacheTtlNanos);
+        expireSeen(state.seen, now);
         return state.seen.putIfAbsent(item.id(), now) != null;
+    }
+
+    /** Ids are kept in arrival order, so expired ones are at the head: stop at the first fresh one. */
+    private void expireSeen(LinkedHashMap<String, Long> seen, long now) {
+        var it = seen.values().iterator();
+        while (it.hasNext() && now - it.next() > idCacheTtlNanos) {
+            it.remove();
+        }
     }
 
     /** Out of order: wait for the item whose id is this one's prev-id (spec 4.2). */
@@ -183,7 +191,7 @@ public final class PublishSequencer implements AutoCloseable {
         history.sweep(now);
         states.values().removeIf(s -> {
             if (s.seen != null) {
-                s.seen.values().removeIf(at -> now - at > idCacheTtlNanos);
+                expireSeen(s.seen, now);
             }
             return s.lastId == null && (s.pending == null || s.pending.isEmpty()) && (s.seen == null || s.seen.isEmpty());
         });
