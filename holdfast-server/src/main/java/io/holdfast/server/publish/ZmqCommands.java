@@ -10,6 +10,7 @@ import io.holdfast.grip.publish.WsMessageFormat;
 import io.holdfast.grip.tnetstring.TNetStringItems;
 import io.holdfast.grip.tnetstring.TNetStrings;
 import io.holdfast.server.pubsub.PubSub;
+import io.holdfast.server.pubsub.Subscriptions;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,20 +131,30 @@ final class ZmqCommands {
             pubsub.publish(List.of(PublishItem.builder(channel).wsMessage(WsMessageFormat.refresh()).build()));
             return success(null);
         }
-        if (text(a.get("cid")) != null) {
-            LOG.debug("ZeroMQ command socket: refresh by connection id is accepted but not acted on yet");
+        String cid = text(a.get("cid"));
+        if (cid != null && !cid.isEmpty()) {
+            // Every connection is on conn:<id> (its Connection-Id), so a refresh reaches just that one.
+            pubsub.publish(List.of(PublishItem.builder(Subscriptions.CONNECTION_CHANNEL_PREFIX + cid)
+                    .wsMessage(WsMessageFormat.refresh()).build()));
             return success(null);
         }
         throw new PublishFormatException("refresh needs args.cid or args.channel");
     }
 
-    private static Map<String, Object> conncheck(Object args) {
+    /** The ids still connected: a held request or WebSocket keeps its conn:<id> channel while it lives. */
+    private Map<String, Object> conncheck(Object args) {
         Object ids = args instanceof Map<?, ?> m ? m.get("ids") : null;
-        if (!(ids instanceof List<?>)) {
+        if (!(ids instanceof List<?> list)) {
             throw new PublishFormatException("conncheck needs args.ids, a list");
         }
-        // Connection ids are not visible to the command socket yet: none is reported as connected.
-        return success(List.of());
+        List<String> connected = new java.util.ArrayList<>();
+        for (Object id : list) {
+            String cid = text(id);
+            if (cid != null && pubsub.hasSubscribers(Subscriptions.CONNECTION_CHANNEL_PREFIX + cid)) {
+                connected.add(cid);
+            }
+        }
+        return success(connected);
     }
 
     private static Map<String, Object> success(Object value) {

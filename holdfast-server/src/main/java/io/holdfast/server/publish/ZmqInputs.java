@@ -55,10 +55,12 @@ public final class ZmqInputs implements AutoCloseable {
     private static final int KEEPALIVE_INTERVAL = 6;
     private static final int KEEPALIVE_COUNT = 5;
     /**
-     * The poll wakes at least this often even when nothing signals: a safety net, so a wake-up lost
-     * between ZeroMQ's edge-triggered signals and the selector can delay a message by at most this.
+     * ZMTP handshake limit on the connecting SUB socket (ZeroMQ's default: 30 s). JeroMQ 0.6.0 has a
+     * race on the connecting side (zeromq/jeromq#1022, unreleased fix) that leaves a few percent of
+     * fresh connections stalled until the handshake timer drops and redials them; a short timer
+     * turns that 30 s gap into 2 s. A real handshake on the same network takes milliseconds.
      */
-    private static final long POLL_TIMEOUT_MILLIS = 1000;
+    private static final int CONNECT_HANDSHAKE_MILLIS = 2000;
 
     private final PubSub pubsub;
     private final ZMQ.Context context;
@@ -121,6 +123,7 @@ public final class ZmqInputs implements AutoCloseable {
                     sub.setTCPKeepAliveIdle(KEEPALIVE_IDLE);
                     sub.setTCPKeepAliveInterval(KEEPALIVE_INTERVAL);
                     sub.setTCPKeepAliveCount(KEEPALIVE_COUNT);
+                    sub.setHandshakeIvl(CONNECT_HANDSHAKE_MILLIS);
                     for (String spec : config.pushInSubSpecs()) {
                         connect(sub, spec);
                         subAt.add(spec);
@@ -254,7 +257,7 @@ public final class ZmqInputs implements AutoCloseable {
             int commandAt = command == null ? -1 : poller.register(command, ZMQ.Poller.POLLIN);
             syncInterest();
             while (running) {
-                poller.poll(POLL_TIMEOUT_MILLIS);
+                poller.poll(-1); // a socket, the wake-up pipe or close() ends the wait
                 if (!running) {
                     break;
                 }
