@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.IdentityHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,7 +70,7 @@ public final class PubSub {
         if (s != null) {
             s.publish(items);
         } else {
-            items.forEach(this::fanOut);
+            fanOut(items);
         }
     }
 
@@ -84,19 +85,33 @@ public final class PubSub {
 
     /** Hands one item to every loop, which writes it to its local subscribers. Any thread. */
     void fanOut(PublishItem item) {
-        counters.itemsPublished.increment();
-        Message message = new Message(item, item.channel());
+        fanOut(List.of(item));
+    }
+
+    /**
+     * Hands items to every loop in one task per loop, which writes them, in order, to its local
+     * subscribers and flushes each once. Each item is prepared (its payload wrapped) once. Any thread.
+     */
+    void fanOut(List<PublishItem> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        counters.itemsPublished.add(items.size());
+        List<Message> messages = new ArrayList<>(items.size());
+        for (PublishItem item : items) {
+            messages.add(new Message(item, item.channel()));
+        }
         for (Shard shard : shardList) {
-            message.retain();
+            messages.forEach(Message::retain);
             shard.loop().execute(() -> {
                 try {
-                    counters.deliveries.add(shard.deliver(message));
+                    counters.deliveries.add(shard.deliver(messages));
                 } finally {
-                    message.release();
+                    messages.forEach(Message::release);
                 }
             });
         }
-        message.release();
+        messages.forEach(Message::release);
     }
 
     /**

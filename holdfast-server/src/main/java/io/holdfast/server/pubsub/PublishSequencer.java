@@ -7,6 +7,7 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,10 +64,17 @@ public final class PublishSequencer implements AutoCloseable {
 
     /** Queues items for sequencing and fan-out, in order. Any thread. */
     public void publish(List<PublishItem> items) {
-        thread.execute(() -> items.forEach(this::accept));
+        thread.execute(() -> {
+            List<PublishItem> ready = new ArrayList<>(items.size());
+            for (PublishItem item : items) {
+                accept(item, ready);
+            }
+            pubsub.fanOut(ready);
+        });
     }
 
-    private void accept(PublishItem item) {
+    /** Sequences one item; what may go out now is appended to {@code ready}, in order. */
+    private void accept(PublishItem item, List<PublishItem> ready) {
         ChannelState state = states.computeIfAbsent(item.channel(), c -> new ChannelState());
         if (isDuplicate(state, item)) {
             pubsub.counters().duplicatesDropped.increment();
@@ -77,7 +85,7 @@ public final class PublishSequencer implements AutoCloseable {
             hold(state, item);
             return;
         }
-        deliver(state, item);
+        deliver(state, item, ready);
     }
 
     private boolean isDuplicate(ChannelState state, PublishItem item) {
@@ -127,18 +135,20 @@ public final class PublishSequencer implements AutoCloseable {
         if (p != null && p.item() == item) {
             state.pending.remove(item.prevId());
             LOG.debug("releasing item {} on channel {} after message_wait", item.id(), item.channel());
-            deliver(state, item);
+            List<PublishItem> ready = new ArrayList<>();
+            deliver(state, item, ready);
+            pubsub.fanOut(ready);
         }
     }
 
-    private void deliver(ChannelState state, PublishItem item) {
+    private void deliver(ChannelState state, PublishItem item, List<PublishItem> ready) {
         PublishItem next = item;
         while (next != null) {
             if (next.id() != null) {
                 state.lastId = next.id();
             }
             history.add(next, System.nanoTime());
-            pubsub.fanOut(next);
+            ready.add(next);
             next = releaseWaiting(state);
         }
     }

@@ -17,6 +17,8 @@ final class Shard {
     private final PubSub owner;
     private final Map<String, LinkedHashSet<Subscriber>> channels = new HashMap<>();
     private final List<Subscriber> batch = new ArrayList<>();
+    private final java.util.Set<Subscriber> touched =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private volatile int channelCount;
     private volatile long subscriptionCount;
 
@@ -67,26 +69,38 @@ final class Shard {
         return subs == null ? 0 : subs.size();
     }
 
-    /** Delivers to every local subscriber of the message's channel, then flushes each once. */
-    int deliver(Message message) {
-        LinkedHashSet<Subscriber> subs = channels.get(message.channel());
-        if (subs == null) {
-            return 0;
-        }
-        // Copy first: a delivery may end a hold, which unsubscribes it from this very set.
-        batch.addAll(subs);
-        int n = batch.size();
+    /**
+     * Delivers messages, in order, to every local subscriber of each one's channel, then flushes each
+     * subscriber touched once: a publish of many items costs one flush (one syscall) per connection,
+     * not one per item.
+     */
+    int deliver(List<Message> messages) {
+        int deliveries = 0;
         try {
-            for (int i = 0; i < n; i++) {
-                batch.get(i).deliver(message);
+            for (Message message : messages) {
+                LinkedHashSet<Subscriber> subs = channels.get(message.channel());
+                if (subs == null) {
+                    continue;
+                }
+                // Copy first: a delivery may end a hold, which unsubscribes it from this very set.
+                batch.addAll(subs);
+                int n = batch.size();
+                for (int i = 0; i < n; i++) {
+                    Subscriber s = batch.get(i);
+                    s.deliver(message);
+                    touched.add(s);
+                }
+                batch.clear();
+                deliveries += n;
             }
-            for (int i = 0; i < n; i++) {
-                batch.get(i).flush();
+            for (Subscriber s : touched) {
+                s.flush();
             }
         } finally {
             batch.clear();
+            touched.clear();
         }
-        return n;
+        return deliveries;
     }
 
     /** Every subscriber of this loop once, whatever its channels. */
