@@ -36,6 +36,8 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHold.class);
 
     private KeepAlive keepAlive;
+    /** Whether the response is chunked (HTTP/1.0 clients get a close-delimited body instead). */
+    private boolean chunked;
     private final NextLinks nextLinks;
     private final int maxPendingBytes;
     private ScheduledFuture<?> keepAliveTimer;
@@ -64,6 +66,7 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         pubsub.counters().holdsStarted.increment();
         HttpResponse head = held.toStreamHead();
         connection.prepareResponseHead(head, request.keepAlive());
+        chunked = io.netty.handler.codec.http.HttpUtil.isTransferEncodingChunked(head);
         connection.write(head);
     }
 
@@ -179,8 +182,21 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         if (!outcome.deliver()) {
             return;
         }
+        if (outcome.content() == null && chunked) {
+            // The hot path: the chunk, framing included, was encoded once for every subscriber.
+            ByteBuf chunk = message.streamChunk();
+            if (chunk != null) {
+                bytesOut += message.streamContentLength();
+                connection.writeEncoded(chunk);
+                lastWriteNanos = System.nanoTime();
+            }
+            return;
+        }
         ByteBuf content = outcome.content() != null ? Unpooled.wrappedBuffer(outcome.content()) : message.streamContent();
-        if (content == null) {
+        if (content == null || !content.isReadable()) {
+            if (content != null) {
+                content.release();
+            }
             return;
         }
         bytesOut += content.readableBytes();

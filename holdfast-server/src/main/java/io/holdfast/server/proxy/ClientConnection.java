@@ -65,6 +65,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     private boolean processingQueue;
 
     private final boolean tlsListener;
+    private ChannelHandlerContext codecContext;
 
     public ClientConnection(ProxyContext services, boolean tlsListener) {
         this.services = services;
@@ -455,6 +456,22 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     public void flush() {
         ctx.flush();
+    }
+
+    /**
+     * Writes bytes already encoded for the wire (a stream chunk shared by many subscribers), below
+     * the HTTP encoder, which is mid-response in chunked mode and would frame them again.
+     */
+    public void writeEncoded(io.netty.buffer.ByteBuf encoded) {
+        ChannelHandlerContext codec = codecContext;
+        if (codec == null || codec.isRemoved()) {
+            codec = codecContext = ctx.pipeline().context(io.holdfast.server.listen.HandlerNames.HTTP_CODEC);
+        }
+        if (codec == null) {
+            encoded.release();
+            return;
+        }
+        codec.write(encoded, codec.voidPromise());
     }
 
     /** Prepares a response head for this client: keep-alive or close, and chunking for unknown lengths. */

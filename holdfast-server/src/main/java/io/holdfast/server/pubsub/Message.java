@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A published item prepared once for every subscriber: payload bytes are wrapped in buffers here,
@@ -17,6 +18,7 @@ public final class Message extends AbstractReferenceCounted {
     private final String channel;
     private final ByteBuf streamContent;
     private final ByteBuf wsContent;
+    private final ByteBuf streamChunk;
 
     public Message(PublishItem item, String channel) {
         this.item = item;
@@ -24,6 +26,7 @@ public final class Message extends AbstractReferenceCounted {
         this.streamContent = item.httpStream()
                 .map(f -> f.content() == null ? null : Unpooled.wrappedBuffer(f.content()))
                 .orElse(null);
+        this.streamChunk = streamContent == null || !streamContent.isReadable() ? null : chunk(streamContent);
         this.wsContent = item.wsMessage()
                 .map(f -> f.content() == null ? null : Unpooled.wrappedBuffer(f.content()))
                 .orElse(null);
@@ -48,6 +51,22 @@ public final class Message extends AbstractReferenceCounted {
         return wsContent == null ? Unpooled.EMPTY_BUFFER : wsContent.retainedDuplicate();
     }
 
+    /**
+     * A new reference to the {@code http-stream} content framed as one HTTP/1.1 chunk
+     * ({@code <hex length>\r\n<content>\r\n}), encoded once for every subscriber; null when empty.
+     */
+    public ByteBuf streamChunk() {
+        return streamChunk == null ? null : streamChunk.retainedDuplicate();
+    }
+
+    private static ByteBuf chunk(ByteBuf content) {
+        byte[] head = (Integer.toHexString(content.readableBytes()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        return Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(head), content.retainedDuplicate(),
+                Unpooled.wrappedBuffer(CRLF));
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
     public int streamContentLength() {
         return streamContent == null ? 0 : streamContent.readableBytes();
     }
@@ -59,6 +78,9 @@ public final class Message extends AbstractReferenceCounted {
         }
         if (wsContent != null) {
             wsContent.release();
+        }
+        if (streamChunk != null) {
+            streamChunk.release();
         }
     }
 
