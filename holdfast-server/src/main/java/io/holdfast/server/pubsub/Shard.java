@@ -17,6 +17,7 @@ final class Shard {
     private final PubSub owner;
     private final Map<String, LinkedHashSet<Subscriber>> channels = new HashMap<>();
     private final List<Subscriber> batch = new ArrayList<>();
+    private boolean flushScheduled;
     private final java.util.Set<Subscriber> touched =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private volatile int channelCount;
@@ -70,9 +71,9 @@ final class Shard {
     }
 
     /**
-     * Delivers messages, in order, to every local subscriber of each one's channel, then flushes each
-     * subscriber touched once: a publish of many items costs one flush (one syscall) per connection,
-     * not one per item.
+     * Delivers messages, in order, to every local subscriber of each one's channel; each subscriber
+     * touched is flushed once, after whatever else is queued on the loop: a burst of publishes costs
+     * one flush (one syscall) per connection, not one per item.
      */
     int deliver(List<Message> messages) {
         int deliveries = 0;
@@ -93,14 +94,27 @@ final class Shard {
                 batch.clear();
                 deliveries += n;
             }
+        } finally {
+            batch.clear();
+        }
+        if (!touched.isEmpty() && !flushScheduled) {
+            // Flush after the tasks already queued on this loop: under load, publishes queued behind
+            // this one share one flush (one syscall) per connection; when idle it runs right away.
+            flushScheduled = true;
+            loop.execute(this::flushTouched);
+        }
+        return deliveries;
+    }
+
+    private void flushTouched() {
+        flushScheduled = false;
+        try {
             for (Subscriber s : touched) {
                 s.flush();
             }
         } finally {
-            batch.clear();
             touched.clear();
         }
-        return deliveries;
     }
 
     /** Every subscriber of this loop once, whatever its channels. */
