@@ -51,6 +51,7 @@ public final class HoldfastServer implements AutoCloseable {
     private final Transport transport = Transport.best();
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final EventLoopGroup publishLoop;
     private final LiveRoutes routes;
     private final RoutesFileWatcher watcher;
     private final Counters counters = new Counters();
@@ -72,6 +73,9 @@ public final class HoldfastServer implements AutoCloseable {
                 ? RoutesFileWatcher.start(config.routesFile(), routes) : null;
         this.boss = transport.newGroup(1, "holdfast-accept");
         this.workers = transport.newGroup(config.ioThreads(), "holdfast-io");
+        // Publishers get a loop of their own: a publish answers at once even while the client loops
+        // are busy writing the previous one to thousands of connections.
+        this.publishLoop = transport.newGroup(1, "holdfast-publish-api");
         this.pubsub = new PubSub(workers, counters);
         this.pubsub.sequencer(new PublishSequencer(pubsub, config));
         GripHoldHandoff handoff = new GripHoldHandoff(pubsub);
@@ -130,7 +134,7 @@ public final class HoldfastServer implements AutoCloseable {
                 httpsAddresses.add((InetSocketAddress) ch.localAddress());
             }
         }
-        publishAddress = publishServer.bind(boss, workers, transport);
+        publishAddress = publishServer.bind(boss, publishLoop, transport);
         if (config.zmq()) {
             zmqInputs = ZmqInputs.start(config, pubsub, this::recover);
         }
@@ -248,6 +252,7 @@ public final class HoldfastServer implements AutoCloseable {
         }
         pubsub.sequencer().close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        publishLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         LOG.info("Holdfast stopped");
     }
