@@ -17,7 +17,6 @@ final class Shard {
     private final PubSub owner;
     private final Map<String, LinkedHashSet<Subscriber>> channels = new HashMap<>();
     private final List<Subscriber> batch = new ArrayList<>();
-    private boolean flushScheduled;
     private final java.util.Set<Subscriber> touched =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private volatile int channelCount;
@@ -71,9 +70,10 @@ final class Shard {
     }
 
     /**
-     * Delivers messages, in order, to every local subscriber of each one's channel; each subscriber
-     * touched is flushed once, after whatever else is queued on the loop: a burst of publishes costs
-     * one flush (one syscall) per connection, not one per item.
+     * Delivers messages, in order, to every local subscriber of each one's channel, then flushes each
+     * subscriber touched once: a publish of many items costs one flush (one syscall) per connection,
+     * not one per item. (Deferring the flush behind other queued tasks was tried: more throughput, but
+     * a one-second p99 tail for single publishes to 10,000 subscribers.)
      */
     int deliver(List<Message> messages) {
         int deliveries = 0;
@@ -97,17 +97,11 @@ final class Shard {
         } finally {
             batch.clear();
         }
-        if (!touched.isEmpty() && !flushScheduled) {
-            // Flush after the tasks already queued on this loop: under load, publishes queued behind
-            // this one share one flush (one syscall) per connection; when idle it runs right away.
-            flushScheduled = true;
-            loop.execute(this::flushTouched);
-        }
+        flushTouched();
         return deliveries;
     }
 
     private void flushTouched() {
-        flushScheduled = false;
         try {
             for (Subscriber s : touched) {
                 s.flush();
