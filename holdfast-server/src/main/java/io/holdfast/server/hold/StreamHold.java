@@ -13,6 +13,7 @@ import io.holdfast.server.pubsub.ChannelHistory;
 import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
+import io.holdfast.server.pubsub.SlowSubscribers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;

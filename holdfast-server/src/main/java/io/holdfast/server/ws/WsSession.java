@@ -9,13 +9,12 @@ import io.holdfast.server.proxy.RequestContext;
 import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
+import io.holdfast.server.pubsub.SlowSubscribers;
 import io.holdfast.server.pubsub.Subscriber;
 import io.holdfast.server.pubsub.Subscriptions;
 import io.holdfast.server.route.Target;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -146,7 +145,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     }
 
     private void deliverSend(WsMessageFormat format, Message message) {
-        long pending = pendingBytes(socket.channel());
+        long pending = SlowSubscribers.pendingBytes(socket.channel());
         int limit = connection.services().config().subscriberBufferSize();
         if (pending > limit) {
             pubsub.counters().slowSubscribersDropped.increment();
@@ -187,10 +186,6 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
         };
     }
 
-    private static long pendingBytes(Channel channel) {
-        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-        return out == null ? 0 : out.totalPendingWriteBytes();
-    }
 
     // ---- GRIP control messages acted on at the edge (spec 2.3) ----
 
@@ -288,7 +283,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
             scheduleKeepAlive(period - quiet + 999);
             return;
         }
-        if (pendingBytes(socket.channel()) == 0) {
+        if (SlowSubscribers.pendingBytes(socket.channel()) == 0) {
             sendToClient(frame(keepAlive.messageType(), Unpooled.wrappedBuffer(keepAlive.content())));
         }
         scheduleKeepAlive(period);

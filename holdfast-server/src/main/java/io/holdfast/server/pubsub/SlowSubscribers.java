@@ -1,4 +1,4 @@
-package io.holdfast.server.hold;
+package io.holdfast.server.pubsub;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -8,10 +8,11 @@ import io.netty.channel.ChannelOutboundBuffer;
  * {@code subscriber_buffer_size} is cut off rather than allowed to grow memory without bound or
  * slow the loop for everyone else.
  */
-final class SlowSubscribers {
+public final class SlowSubscribers {
     private SlowSubscribers() {}
 
-    static long pendingBytes(Channel channel) {
+    /** Bytes written to the connection but not yet taken by the socket. */
+    public static long pendingBytes(Channel channel) {
         ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
         return out == null ? 0 : out.totalPendingWriteBytes();
     }
