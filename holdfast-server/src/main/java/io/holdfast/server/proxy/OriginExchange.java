@@ -452,7 +452,8 @@ public final class OriginExchange implements Exchange, OriginListener {
             return "Unable to connect to any targets. Tried: " + String.join("; ", failures) + ".\n";
         }
         StringBuilder body = new StringBuilder("Bad gateway: Holdfast could not connect to the origin");
-        if (!failures.isEmpty()) {
+        if (!failures.isEmpty() && !failures.get(failures.size() - 1).contains(OutboundPolicy.BLOCKED)) {
+            // A refusal names internal addresses: only debug bodies carry it.
             String last = failures.get(failures.size() - 1);
             body.append(" (").append(last.substring(last.indexOf(": ") + 2)).append(')');
         }
