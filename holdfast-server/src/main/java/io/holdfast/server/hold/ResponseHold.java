@@ -137,6 +137,11 @@ final class ResponseHold extends Hold {
         retry("recover");
     }
 
+    @Override
+    public String statsMode() {
+        return "response";
+    }
+
     /** Spec 1.1: GRIP responses are buffered up to 100,000 bytes. */
     private static final int MAX_RETRY_BODY = 100_000;
 

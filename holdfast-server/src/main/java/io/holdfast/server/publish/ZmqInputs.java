@@ -2,6 +2,7 @@ package io.holdfast.server.publish;
 
 import io.holdfast.grip.GripProtocolException;
 import io.holdfast.grip.publish.PublishItem;
+import io.holdfast.server.config.HandlerSettings;
 import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.pubsub.PubSub;
 import io.holdfast.server.pubsub.Subscriptions;
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -68,7 +70,10 @@ public final class ZmqInputs implements AutoCloseable {
     private final ZMQ.Socket pull;
     private final ZMQ.Socket sub;
     private final ZMQ.Socket command;
+    private final ZMQ.Socket statsSocket;
     private final ZmqEndpoints endpoints;
+    private final HandlerSettings handler;
+    private final ZmqStats stats;
     private final ZmqCommands commands;
     private final PubSub.InterestListener listener = this::onInterestChanged;
     private final Set<String> pendingInterest = ConcurrentHashMap.newKeySet();
@@ -76,12 +81,21 @@ public final class ZmqInputs implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Topics the SUB socket is subscribed to; only the ZeroMQ thread touches it. */
     private final Set<String> subscribed = new HashSet<>();
+    /** Subscribed topics nobody here wants any more, and when ({@code nanoTime}) to drop them. ZeroMQ thread. */
+    private final Map<String, Long> lingering = new HashMap<>();
+    /** Topics just subscribed, and when to update the held requests on them. ZeroMQ thread. */
+    private final Map<String, Long> firstSubscriptions = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
     private ZmqInputs(PubSub pubsub, ZMQ.Context context, Pipe wakePipe, ZMQ.Socket pull, ZMQ.Socket sub,
-                      ZMQ.Socket command, ZmqEndpoints endpoints, Runnable recover) {
+                      ZMQ.Socket command, ZMQ.Socket statsSocket, ZmqEndpoints endpoints, HandlerSettings handler,
+                      Runnable recover) {
         this.pubsub = pubsub;
+        this.statsSocket = statsSocket;
+        this.handler = handler;
+        this.stats = statsSocket == null ? null
+                : new ZmqStats(handler, pubsub.counters(), frame -> statsSocket.send(frame, ZMQ.DONTWAIT));
         this.context = context;
         this.wakePipe = wakePipe;
         this.pull = pull;
@@ -140,8 +154,19 @@ public final class ZmqInputs implements AutoCloseable {
                 command = socket(context, SocketType.REP, opened);
                 commandAt = bind(command, config.commandSpec(), "command");
             }
-            ZmqEndpoints endpoints = new ZmqEndpoints(pullAt, subAt, config.pushInSubConnect(), commandAt);
-            ZmqInputs inputs = new ZmqInputs(pubsub, context, pipe, pull, sub, command, endpoints, recover);
+            ZMQ.Socket statsSocket = null;
+            String statsAt = null;
+            if (config.handler().statsSpec() != null) {
+                statsSocket = socket(context, SocketType.PUB, opened);
+                statsSocket.setSndHWM(RECEIVE_HWM); // a slow stats reader loses packets, never stalls us
+                statsAt = bind(statsSocket, config.handler().statsSpec(), "stats");
+            }
+            ZmqEndpoints endpoints = new ZmqEndpoints(pullAt, subAt, config.pushInSubConnect(), commandAt, statsAt);
+            ZmqInputs inputs = new ZmqInputs(pubsub, context, pipe, pull, sub, command, statsSocket, endpoints,
+                    config.handler(), recover);
+            if (inputs.stats != null) {
+                pubsub.subscriptionListener(inputs.stats.listener(inputs::wakeSoon));
+            }
             if (sub != null) {
                 // Listen first, then take the current channels: a change in between is seen twice, never missed.
                 pubsub.addInterestListener(inputs.listener);
@@ -237,6 +262,12 @@ public final class ZmqInputs implements AutoCloseable {
                 || channel.startsWith(Subscriptions.USER_CHANNEL_PREFIX);
     }
 
+    private void wakeSoon() {
+        if (wakeScheduled.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
     private void wake() {
         try {
             wakePipe.sink().write(ByteBuffer.wrap(new byte[] {1})); // non-blocking: a full pipe already wakes it
@@ -256,8 +287,9 @@ public final class ZmqInputs implements AutoCloseable {
             int subAt = sub == null ? -1 : poller.register(sub, ZMQ.Poller.POLLIN);
             int commandAt = command == null ? -1 : poller.register(command, ZMQ.Poller.POLLIN);
             syncInterest();
+            long timeout = timers();
             while (running) {
-                poller.poll(-1); // a socket, the wake-up pipe or close() ends the wait
+                poller.poll(timeout); // a socket, the wake-up pipe, close() or the next timer ends the wait
                 if (!running) {
                     break;
                 }
@@ -265,6 +297,7 @@ public final class ZmqInputs implements AutoCloseable {
                     drainWakePipe();
                 }
                 syncInterest();
+                timeout = timers();
                 if (pullAt >= 0 && poller.pollin(pullAt)) {
                     readPull();
                 }
@@ -280,7 +313,10 @@ public final class ZmqInputs implements AutoCloseable {
                 LOG.error("ZeroMQ publish inputs stopped unexpectedly", t);
             }
         } finally {
-            for (ZMQ.Socket s : new ZMQ.Socket[] {pull, sub, command}) {
+            if (stats != null) {
+                stats.close();
+            }
+            for (ZMQ.Socket s : new ZMQ.Socket[] {pull, sub, command, statsSocket}) {
                 if (s != null) {
                     s.close();
                 }
@@ -295,24 +331,83 @@ public final class ZmqInputs implements AutoCloseable {
         }
     }
 
-    /** Brings the SUB socket's topics in line with the channels that have subscribers now. */
+    /**
+     * Brings the SUB socket's topics in line with the channels that have subscribers now. A channel
+     * whose last subscriber left stays subscribed for {@code subscription_linger}: long-poll clients
+     * come straight back, and an XPUB publisher should not see them flap.
+     */
     private void syncInterest() {
+        wakeScheduled.set(false); // before draining: a change after this point wakes us again
         if (sub == null) {
             return;
         }
-        wakeScheduled.set(false); // before draining: a change after this point wakes us again
+        long now = System.nanoTime();
         for (Iterator<String> it = pendingInterest.iterator(); it.hasNext(); ) {
             String channel = it.next();
             it.remove();
             boolean wanted = pubsub.hasSubscribers(channel);
-            if (wanted && subscribed.add(channel)) {
-                sub.subscribe(channel.getBytes(StandardCharsets.UTF_8));
-                LOG.debug("ZeroMQ SUB: subscribed to {}", channel);
-            } else if (!wanted && subscribed.remove(channel)) {
-                sub.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
-                LOG.debug("ZeroMQ SUB: unsubscribed from {}", channel);
+            if (wanted) {
+                lingering.remove(channel);
+                if (subscribed.add(channel)) {
+                    sub.subscribe(channel.getBytes(StandardCharsets.UTF_8));
+                    LOG.debug("ZeroMQ SUB: subscribed to {}", channel);
+                    if (handler.updateOnFirstSubscription()) {
+                        firstSubscriptions.put(channel, now + HandlerSettings.FIRST_SUBSCRIPTION_DELAY.toNanos());
+                    }
+                }
+            } else if (subscribed.contains(channel)) {
+                long linger = handler.subscriptionLinger().toNanos();
+                if (linger == 0) {
+                    unsubscribe(channel);
+                } else {
+                    lingering.putIfAbsent(channel, now + linger);
+                }
             }
         }
+    }
+
+    private void unsubscribe(String channel) {
+        subscribed.remove(channel);
+        firstSubscriptions.remove(channel);
+        sub.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
+        LOG.debug("ZeroMQ SUB: unsubscribed from {}", channel);
+    }
+
+    /**
+     * Runs what is due (lingering topics dropped, first-subscription updates, stats) and returns the
+     * poll timeout until the next one: -1 when nothing is scheduled.
+     */
+    private long timers() {
+        long now = System.nanoTime();
+        long next = Long.MAX_VALUE;
+        for (Iterator<Map.Entry<String, Long>> it = lingering.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Long> e = it.next();
+            if (e.getValue() - now <= 0) {
+                it.remove();
+                if (!pubsub.hasSubscribers(e.getKey())) {
+                    unsubscribe(e.getKey());
+                }
+            } else {
+                next = Math.min(next, e.getValue() - now);
+            }
+        }
+        for (Iterator<Map.Entry<String, Long>> it = firstSubscriptions.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Long> e = it.next();
+            if (e.getValue() - now <= 0) {
+                it.remove();
+                // Pushpin 1.41 update_on_first_subscription: what was published before the SUB
+                // subscription took effect is fetched by the held requests asking their origin again.
+                pubsub.updateChannel(e.getKey());
+            } else {
+                next = Math.min(next, e.getValue() - now);
+            }
+        }
+        long millis = next == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(next) + 1;
+        if (stats != null) {
+            long statsMillis = stats.run(now);
+            millis = millis < 0 ? statsMillis : Math.min(millis, statsMillis);
+        }
+        return millis;
     }
 
     private void readPull() {
@@ -409,6 +504,9 @@ public final class ZmqInputs implements AutoCloseable {
             return;
         }
         pubsub.removeInterestListener(listener);
+        if (stats != null) {
+            pubsub.subscriptionListener(null);
+        }
         running = false;
         wake();
         try {

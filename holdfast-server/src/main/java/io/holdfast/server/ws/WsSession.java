@@ -130,6 +130,11 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     }
 
     @Override
+    public String statsMode() {
+        return "ws";
+    }
+
+    @Override
     public void deliver(Message message) {
         WsMessageFormat format = message.item().wsMessage().orElse(null);
         if (format == null || ended || socket == null || subscriptions.isResuming(message.channel())) {

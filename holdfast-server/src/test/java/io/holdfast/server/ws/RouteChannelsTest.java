@@ -52,15 +52,13 @@ class RouteChannelsTest {
                 ex.getResponseHeaders().add("Grip-Hold", "stream");
                 ex.getResponseHeaders().add("Grip-Channel", "a");
                 ex.getResponseHeaders().add("Grip-Link", "</next>; rel=next");
-                ex.sendResponseHeaders(200, 0);
-                ex.getResponseBody().close();
+                ex.sendResponseHeaders(200, -1);
             });
             origin.handle("/next", ex -> {
                 ex.getResponseHeaders().add("Grip-Hold", "stream");
                 ex.getResponseHeaders().add("Grip-Channel", "b");
                 ex.getResponseHeaders().add("Grip-Link", "</next>; rel=next");
-                ex.sendResponseHeaders(200, 0);
-                ex.getResponseBody().close();
+                ex.sendResponseHeaders(200, -1);
             });
             try (Holdfast holdfast = Holdfast.start("* " + origin.target() + ",sub=news")) {
                 StreamClients.Stream s = clients.open(holdfast.port(), "/feed");
