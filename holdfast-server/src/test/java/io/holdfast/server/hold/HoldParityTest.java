@@ -154,4 +154,23 @@ class HoldParityTest {
         assertThat(origin.requestCount()).isZero();
         assertThat(holdfast.get("/plain?callback=cb").body()).startsWith("/**/cb(");
     }
+
+    @Test
+    void origHeadersNeedMarkCopiesListedHeadersOnlyWhenTheClientSentThemMarked() throws Exception {
+        origin.handle("/plain", ex -> respond(ex, 200, "ok"));
+        try (Holdfast marked = Holdfast.start(b -> b.origHeadersNeedMark(List.of("X-Real-IP")),
+                "*,orig_headers " + origin.target())) {
+            Holdfast.CLIENT.send(HttpRequest.newBuilder(marked.uri("/plain")).header("X-Real-IP", "6.6.6.6")
+                    .header("Eb9bf0f5-X-Real-IP", "198.51.100.1").header("X-Other", "o").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            TestOrigin.Seen seen = origin.nextRequest();
+            assertThat(seen.headers().get("Eb9bf0f5-x-real-ip")).containsExactly("198.51.100.1");
+            assertThat(seen.headers().get("Eb9bf0f5-x-other")).containsExactly("o");
+            assertThat(seen.headers().containsKey("Eb9bf0f5-eb9bf0f5-x-real-ip")).isFalse();
+        }
+        // A route without orig_headers drops marked headers a client made up.
+        Holdfast.CLIENT.send(HttpRequest.newBuilder(holdfast.uri("/plain")).header("Eb9bf0f5-X-Real-IP", "forged")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(origin.nextRequest().headers().containsKey("Eb9bf0f5-x-real-ip")).isFalse();
+    }
 }

@@ -42,6 +42,7 @@ class RouteChannelsTest {
             assertThat(holdfast.server().pubsub().hasSubscribers("news")).isTrue();
             holdfast.publish("{\"items\":[{\"channel\":\"news\",\"formats\":{\"ws-message\":{\"content\":\"headline\"}}}]}");
             assertThat(client.next()).isEqualTo("headline");
+            client.socket().abort();
         }
     }
 
