@@ -39,13 +39,16 @@ final class Recovery {
         }
     }
 
+    /** Stands for "the route's origin" while resolving (RFC 2606 reserves {@code .invalid}). */
+    private static final String BASE_HOST = "origin.invalid";
+
     /** A link resolved against the request as the origin saw it. */
     static Link resolve(RequestContext request, String link) {
-        URI base = URI.create("http://origin" + request.route().rewritePath(request.pathAndQuery()));
+        URI base = URI.create("http://" + BASE_HOST + request.route().rewritePath(request.pathAndQuery()));
         URI resolved = base.resolve(link.trim());
         String path = resolved.getRawPath() == null || resolved.getRawPath().isEmpty() ? "/" : resolved.getRawPath();
         String uri = resolved.getRawQuery() == null ? path : path + "?" + resolved.getRawQuery();
-        if (resolved.getRawAuthority() == null || "origin".equals(resolved.getRawAuthority())) {
+        if (resolved.getRawAuthority() == null || BASE_HOST.equals(resolved.getRawAuthority())) {
             return new Link(uri, null); // relative
         }
         String clientScheme = request.client().secure() ? "https" : "http";

@@ -104,6 +104,9 @@ final class ResponseHold extends Hold {
         if (ended()) {
             return;
         }
+        if (request.route().targets().stream().noneMatch(t -> t.kind() == io.holdfast.server.route.Target.Kind.ORIGIN)) {
+            return; // the built-in test target: no origin to ask again
+        }
         HttpRequest original = request.request();
         LOG.debug("conn={} retrying long-poll: {}", request.connectionId(), why);
         var gripLast = Recovery.gripLastHeaders(subscriptions);

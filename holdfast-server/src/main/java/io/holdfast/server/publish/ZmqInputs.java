@@ -11,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +36,11 @@ import org.zeromq.ZMQException;
  * and per-user channels ({@code conn:}, {@code user:}) are left out: one subscription per client
  * would flood the publisher, and Pushpin publishers do not know them; publish to those over PULL,
  * the command socket or HTTP.
+ *
+ * <p>A channel's SUB interest outlives its last subscriber by {@code subscription_linger}, so
+ * long-poll clients that come straight back do not make the publisher see it flap; 1 s after a new
+ * SUB subscription, the held requests on it ask their origin again ({@code update_on_first_subscription}).
+ * With {@code stats_spec}, a PUB socket carries Pushpin's stats packets ({@link ZmqStats}).
  *
  * <p>All ZeroMQ I/O happens on one dedicated thread, never on an event loop: ZeroMQ sockets are not
  * thread-safe, and a slow publisher must not stall connections. Event loops only add a channel to a
@@ -72,19 +75,14 @@ public final class ZmqInputs implements AutoCloseable {
     private final ZMQ.Socket command;
     private final ZMQ.Socket statsSocket;
     private final ZmqEndpoints endpoints;
-    private final HandlerSettings handler;
     private final ZmqStats stats;
     private final ZmqCommands commands;
     private final PubSub.InterestListener listener = this::onInterestChanged;
     private final Set<String> pendingInterest = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Topics the SUB socket is subscribed to; only the ZeroMQ thread touches it. */
-    private final Set<String> subscribed = new HashSet<>();
-    /** Subscribed topics nobody here wants any more, and when ({@code nanoTime}) to drop them. ZeroMQ thread. */
-    private final Map<String, Long> lingering = new HashMap<>();
-    /** Topics just subscribed, and when to update the held requests on them. ZeroMQ thread. */
-    private final Map<String, Long> firstSubscriptions = new HashMap<>();
+    /** The SUB socket's topics; only the ZeroMQ thread touches it. Null without a SUB socket. */
+    private final ZmqSubTopics topics;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -93,7 +91,7 @@ public final class ZmqInputs implements AutoCloseable {
                       Runnable recover) {
         this.pubsub = pubsub;
         this.statsSocket = statsSocket;
-        this.handler = handler;
+        this.topics = sub == null ? null : new ZmqSubTopics(sub, pubsub, handler);
         this.stats = statsSocket == null ? null
                 : new ZmqStats(handler, pubsub.counters(), frame -> statsSocket.send(frame, ZMQ.DONTWAIT));
         this.context = context;
@@ -331,77 +329,27 @@ public final class ZmqInputs implements AutoCloseable {
         }
     }
 
-    /**
-     * Brings the SUB socket's topics in line with the channels that have subscribers now. A channel
-     * whose last subscriber left stays subscribed for {@code subscription_linger}: long-poll clients
-     * come straight back, and an XPUB publisher should not see them flap.
-     */
+    /** Brings the SUB socket's topics in line with the channels that have subscribers now. */
     private void syncInterest() {
         wakeScheduled.set(false); // before draining: a change after this point wakes us again
-        if (sub == null) {
+        if (topics == null) {
             return;
         }
         long now = System.nanoTime();
         for (Iterator<String> it = pendingInterest.iterator(); it.hasNext(); ) {
             String channel = it.next();
             it.remove();
-            boolean wanted = pubsub.hasSubscribers(channel);
-            if (wanted) {
-                lingering.remove(channel);
-                if (subscribed.add(channel)) {
-                    sub.subscribe(channel.getBytes(StandardCharsets.UTF_8));
-                    LOG.debug("ZeroMQ SUB: subscribed to {}", channel);
-                    if (handler.updateOnFirstSubscription()) {
-                        firstSubscriptions.put(channel, now + HandlerSettings.FIRST_SUBSCRIPTION_DELAY.toNanos());
-                    }
-                }
-            } else if (subscribed.contains(channel)) {
-                long linger = handler.subscriptionLinger().toNanos();
-                if (linger == 0) {
-                    unsubscribe(channel);
-                } else {
-                    lingering.putIfAbsent(channel, now + linger);
-                }
-            }
+            topics.changed(channel, now);
         }
-    }
-
-    private void unsubscribe(String channel) {
-        subscribed.remove(channel);
-        firstSubscriptions.remove(channel);
-        sub.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
-        LOG.debug("ZeroMQ SUB: unsubscribed from {}", channel);
     }
 
     /**
-     * Runs what is due (lingering topics dropped, first-subscription updates, stats) and returns the
-     * poll timeout until the next one: -1 when nothing is scheduled.
+     * Runs what is due (lingering topics, first-subscription updates, stats) and returns the poll
+     * timeout until the next one: -1 when nothing is scheduled.
      */
     private long timers() {
         long now = System.nanoTime();
-        long next = Long.MAX_VALUE;
-        for (Iterator<Map.Entry<String, Long>> it = lingering.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Long> e = it.next();
-            if (e.getValue() - now <= 0) {
-                it.remove();
-                if (!pubsub.hasSubscribers(e.getKey())) {
-                    unsubscribe(e.getKey());
-                }
-            } else {
-                next = Math.min(next, e.getValue() - now);
-            }
-        }
-        for (Iterator<Map.Entry<String, Long>> it = firstSubscriptions.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Long> e = it.next();
-            if (e.getValue() - now <= 0) {
-                it.remove();
-                // Pushpin 1.41 update_on_first_subscription: what was published before the SUB
-                // subscription took effect is fetched by the held requests asking their origin again.
-                pubsub.updateChannel(e.getKey());
-            } else {
-                next = Math.min(next, e.getValue() - now);
-            }
-        }
+        long next = topics == null ? Long.MAX_VALUE : topics.run(now);
         long millis = next == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(next) + 1;
         if (stats != null) {
             long statsMillis = stats.run(now);

@@ -221,6 +221,17 @@ class ZmqParityTest {
     }
 
     @Test
+    void theBuiltInTestTargetsLongPollIsNotRetriedOnFirstSubscription() throws Exception {
+        start(h -> h, "* test");
+        CompletableFuture<HttpResponse<String>> r = Holdfast.CLIENT.sendAsync(HttpRequest.newBuilder(
+                holdfast.uri("/long-poll?channel=t")).build(), HttpResponse.BodyHandlers.ofString());
+        await().until(() -> holdfast.server().pubsub().hasSubscribers("t"));
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(4)).until(() -> !r.isDone());
+        holdfast.publish("{\"items\":[{\"channel\":\"t\",\"formats\":{\"http-response\":{\"body\":\"hi\"}}}]}");
+        assertThat(r.get(10, TimeUnit.SECONDS).body()).isEqualTo("hi");
+    }
+
+    @Test
     void withoutUpdateOnFirstSubscriptionTheHoldWaits() throws Exception {
         try (TestOrigin origin = new TestOrigin()) {
             origin.handle("/poll", ex -> {
