@@ -76,7 +76,7 @@ public final class OriginExchange implements Exchange, OriginListener {
     private CompositeByteBuf gripBody;
     private GripHandoff.StreamStart streamStart;
     /** The request body as it went to the origin, for a hold that must send it again (issue 12). */
-    private final RequestBodyCopy requestBodyCopy = RequestBodyCopy.collecting();
+    private final RequestBodyCopy requestBodyCopy;
     private boolean finished;
 
     OriginExchange(ClientConnection client, RequestContext req) { // created by ClientConnection only
@@ -87,6 +87,7 @@ public final class OriginExchange implements Exchange, OriginListener {
         this.route = req.route();
         HttpRequest r = req.request();
         this.requestHasBody = HttpUtil.isTransferEncodingChunked(r) || HttpUtil.getContentLength(r, 0L) > 0;
+        this.requestBodyCopy = route.noGrip() ? RequestBodyCopy.EMPTY : RequestBodyCopy.collecting(r);
     }
 
     boolean responseStarted() {

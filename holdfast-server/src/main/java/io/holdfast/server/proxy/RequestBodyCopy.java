@@ -16,33 +16,39 @@ import java.util.Arrays;
 public final class RequestBodyCopy {
     /** Spec 1.1: Pushpin buffers request bodies up to this size to be able to hold them. */
     public static final int MAX_BYTES = 100_000;
-    /** A request without a body (GET, or a retry that sends none). */
-    public static final RequestBodyCopy EMPTY = new RequestBodyCopy(new byte[0], 0, false);
+    /** No body, and none collected (routes without GRIP, the test target); {@link #add} ignores everything. */
+    public static final RequestBodyCopy EMPTY = new RequestBodyCopy(new byte[0], 0, false, true);
 
+    private final boolean frozen;
     private byte[] bytes;
     private int length;
     private boolean overLimit;
 
-    private RequestBodyCopy(byte[] bytes, int length, boolean overLimit) {
+    private RequestBodyCopy(byte[] bytes, int length, boolean overLimit, boolean frozen) {
         this.bytes = bytes;
         this.length = length;
         this.overLimit = overLimit;
+        this.frozen = frozen;
     }
 
-    /** An empty copy that grows as {@link #add} sees the body. */
-    public static RequestBodyCopy collecting() {
-        return new RequestBodyCopy(new byte[0], 0, false);
+    /**
+     * An empty copy that grows as {@link #add} sees the body of {@code request}. A body declared
+     * longer than the limit is over it at once, so a large upload is never copied in part.
+     */
+    public static RequestBodyCopy collecting(io.netty.handler.codec.http.HttpRequest request) {
+        long declared = io.netty.handler.codec.http.HttpUtil.getContentLength(request, -1L);
+        return new RequestBodyCopy(new byte[0], 0, declared > MAX_BYTES, false);
     }
 
     /** A copy of a body already known whole (a long-poll's retry sends the same body again). */
     public static RequestBodyCopy of(byte[] body) {
-        return new RequestBodyCopy(body, body.length, false);
+        return new RequestBodyCopy(body, body.length, false, true);
     }
 
     /** Copies the readable bytes of {@code chunk} (not consumed; the caller keeps ownership). */
     void add(ByteBuf chunk) {
         int n = chunk.readableBytes();
-        if (n == 0 || overLimit) {
+        if (n == 0 || overLimit || frozen) {
             return;
         }
         if ((long) length + n > MAX_BYTES) {

@@ -115,6 +115,12 @@ class HoldParityTest {
         HttpResponse<String> big = post("/poll", "x".repeat(100_001)).get(10, TimeUnit.SECONDS);
         assertThat(big.statusCode()).isEqualTo(400);
         assertThat(big.body()).contains("Request too large to accept GRIP instruct.");
+        // The same without Content-Length (chunked): counted as it passes.
+        byte[] chunked = "y".repeat(100_001).getBytes();
+        HttpResponse<String> streamed = Holdfast.CLIENT.send(HttpRequest.newBuilder(holdfast.uri("/poll"))
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(chunked))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(streamed.statusCode()).isEqualTo(400);
         assertThat(holdfast.server().pubsub().hasSubscribers("c")).isFalse();
 
         CompletableFuture<HttpResponse<String>> fits = post("/poll", "x".repeat(100_000));
