@@ -58,7 +58,6 @@ public final class HoldfastConfig {
     private final ForwardedForPolicy xForwardedForTrusted;
     private final String cdnLoop;
     private final boolean acceptPushpinRoute;
-    private final boolean logFrom;
     private final boolean logUserAgent;
     private final int clientBufferSize;
     private final int clientMaxConn;
@@ -111,7 +110,6 @@ public final class HoldfastConfig {
         xForwardedForTrusted = b.xForwardedForTrusted;
         cdnLoop = b.cdnLoop;
         acceptPushpinRoute = b.acceptPushpinRoute;
-        logFrom = b.logFrom;
         logUserAgent = b.logUserAgent;
         clientBufferSize = b.clientBufferSize;
         clientMaxConn = b.clientMaxConn;
@@ -185,7 +183,6 @@ public final class HoldfastConfig {
     /** Value appended to {@code CDN-Loop}; null if unset. */
     public String cdnLoop() { return cdnLoop; }
     public boolean acceptPushpinRoute() { return acceptPushpinRoute; }
-    public boolean logFrom() { return logFrom; }
     public boolean logUserAgent() { return logUserAgent; }
     /** Largest client request head (request line plus headers), as Pushpin's {@code client_buffer_size}. */
     public int clientBufferSize() { return clientBufferSize; }
@@ -289,7 +286,6 @@ public final class HoldfastConfig {
         private ForwardedForPolicy xForwardedForTrusted = ForwardedForPolicy.UNCHANGED;
         private String cdnLoop;
         private boolean acceptPushpinRoute;
-        private boolean logFrom;
         private boolean logUserAgent;
         private int clientBufferSize = DEFAULT_CLIENT_BUFFER_SIZE;
         private int clientMaxConn = DEFAULT_CLIENT_MAXCONN;
@@ -344,7 +340,6 @@ public final class HoldfastConfig {
             xForwardedForTrusted = c.xForwardedForTrusted;
             cdnLoop = c.cdnLoop;
             acceptPushpinRoute = c.acceptPushpinRoute;
-            logFrom = c.logFrom;
             logUserAgent = c.logUserAgent;
             clientBufferSize = c.clientBufferSize;
             clientMaxConn = c.clientMaxConn;
@@ -434,8 +429,6 @@ public final class HoldfastConfig {
         public Builder cdnLoop(String value) { cdnLoop = emptyToNull(value); return this; }
 
         public Builder acceptPushpinRoute(boolean value) { acceptPushpinRoute = value; return this; }
-
-        public Builder logFrom(boolean value) { logFrom = value; return this; }
 
         public Builder logUserAgent(boolean value) { logUserAgent = value; return this; }
 

@@ -35,7 +35,7 @@ public final class PushpinConfLoader {
     /** Pushpin keys with a Holdfast meaning that a later release implements. */
     private static final Set<String> NOT_YET = Set.of(
             "runner.local_ports",
-            "proxy.sockjs_url",
+            "proxy.sockjs_url", "proxy.log_from",
             "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
             "handler.message_rate",
             "handler.message_hwm", "handler.message_block_size", "handler.share_all", "handler.state_spec",
@@ -84,7 +84,6 @@ public final class PushpinConfLoader {
                                 b.xForwardedForTrusted(ForwardedForPolicy.parse(e.value()));
                         case "proxy.cdn_loop" -> b.cdnLoop(e.value());
                         case "proxy.accept_pushpin_route" -> b.acceptPushpinRoute(bool(e));
-                        case "proxy.log_from" -> b.logFrom(bool(e));
                         case "proxy.log_user_agent" -> b.logUserAgent(bool(e));
                         case "proxy.sig_iss" -> b.sigIss(e.value());
                         case "proxy.sig_key" -> b.sigKey(e.value());

@@ -156,7 +156,7 @@ public final class RoutesParser {
             case "orig_headers" -> route.origHeaders(flag(prop));
             case "debug" -> route.debug(flag(prop));
             case "aco" -> route.autoCrossOrigin(flag(prop));
-            case "session" -> route.session(flag(prop));
+            case "session" -> route.session(flag(prop) && notImplemented(prop, "route"));
             case "no_grip" -> route.noGrip(flag(prop));
             case "jsonp_mode" -> {
                 if (!v.equals("basic") && !v.equals("extended")) {
@@ -168,9 +168,18 @@ public final class RoutesParser {
             case "jsonp_body" -> route.jsonpBody(nonEmpty(prop));
             case "jsonp_defcb" -> route.jsonpDefaultCallback(nonEmpty(prop));
             case "jsonp_defmethod" -> route.jsonpDefaultMethod(nonEmpty(prop));
-            case "log_level" -> route.logLevel(nonNegativeInt(prop));
-            case "sockjs" -> route.sockjs(nonEmpty(prop));
-            case "sockjs_as_path" -> route.sockjsAsPath(nonEmpty(prop));
+            case "log_level" -> {
+                route.logLevel(nonNegativeInt(prop));
+                notImplemented(prop, "route");
+            }
+            case "sockjs" -> {
+                route.sockjs(nonEmpty(prop));
+                notImplemented(prop, "route");
+            }
+            case "sockjs_as_path" -> {
+                route.sockjsAsPath(nonEmpty(prop));
+                notImplemented(prop, "route");
+            }
             case "collapse_next" -> flag(prop); // Holdfast: share next-link fetches (kept in options)
             default -> warn("unknown route prop \"" + prop.name() + "\" (kept in options, not used)");
         }
@@ -203,18 +212,16 @@ public final class RoutesParser {
 
     private Target.Builder targetKind(String spec) throws RouteSyntaxException {
         if (spec.isEmpty()) {
-            throw error("target has props but no host:port (expected: host:port, test or zhttp/<spec>)");
+            throw error("target has props but no host:port (expected: host:port or test)");
         }
         if (spec.equals("test")) {
             return Target.builder(Target.Kind.TEST, spec);
         }
         if (spec.startsWith("zhttp/") || spec.startsWith("zhttpreq/")) {
-            boolean req = spec.startsWith("zhttpreq/");
-            String base = spec.substring(spec.indexOf('/') + 1);
-            if (base.isEmpty()) {
-                throw error("target \"" + spec + "\" has no spec after the '/'");
-            }
-            return Target.builder(Target.Kind.ZHTTP, spec).zhttp(base, req);
+            // Refused at load rather than answering 502 on every request: Holdfast has no ZHTTP
+            // (ZeroMQ) client, so a route to such a peer could never be served.
+            throw error("target \"" + spec + "\" is a ZHTTP peer over ZeroMQ, which Holdfast does not "
+                        + "support (Holdfast talks HTTP to origins; expected: host:port or test)");
         }
         return origin(spec);
     }
@@ -262,7 +269,7 @@ public final class RoutesParser {
         switch (prop.name()) {
             case "ssl" -> target.ssl(flag(prop));
             case "insecure" -> target.insecure(flag(prop));
-            case "trust_connect_host" -> target.trustConnectHost(flag(prop));
+            case "trust_connect_host" -> target.trustConnectHost(flag(prop) && notImplemented(prop, "target"));
             case "host" -> target.hostHeader(nonEmpty(prop));
             case "over_http" -> target.overHttp(flag(prop));
             case "one_event" -> target.oneEvent(flag(prop));
@@ -273,14 +280,35 @@ public final class RoutesParser {
                 }
             }
             case "untrusted" -> target.untrusted(flag(prop));
-            case "client_cert" -> target.clientCert(nonEmpty(prop));
-            case "client_key" -> target.clientKey(nonEmpty(prop));
-            case "ipc_file_mode" -> target.ipcFileMode(octal(prop));
+            case "client_cert" -> {
+                target.clientCert(nonEmpty(prop));
+                notImplemented(prop, "target");
+            }
+            case "client_key" -> {
+                target.clientKey(nonEmpty(prop));
+                notImplemented(prop, "target");
+            }
+            case "ipc_file_mode" -> {
+                // Only meaningful for zhttp targets over ipc://, which are refused (see targetKind).
+                target.ipcFileMode(octal(prop));
+                notImplemented(prop, "target");
+            }
             default -> warn("unknown target prop \"" + prop.name() + "\" (kept in options, not used)");
         }
     }
 
     // ---- values ---------------------------------------------------------------------------
+
+    /**
+     * Warns that a Pushpin prop was read (and its value checked) but Holdfast does not act on it,
+     * so a routes file written for Pushpin still loads and the operator knows what is missing.
+     * Always true, so flags can chain it.
+     */
+    private boolean notImplemented(Prop prop, String where) {
+        warn(where + " prop \"" + prop.name() + "\" is accepted for Pushpin compatibility but not "
+             + "implemented by Holdfast; it has no effect");
+        return true;
+    }
 
     /**
      * A flag is on when present. Pushpin ignores a value given to a flag (even {@code ssl=no} on a

@@ -91,6 +91,18 @@ class PushpinConfLoaderTest {
     }
 
     @Test
+    void warnsThatLogFromIsAcceptedButNotActedOnOnlyWhenTurnedOn(@TempDir Path dir) throws Exception {
+        Path on = dir.resolve("on.conf");
+        Files.writeString(on, "[proxy]\nlog_from=true\nlog_user_agent=true\n");
+        Path off = dir.resolve("off.conf");
+        Files.writeString(off, "[proxy]\nlog_from=false\n");
+
+        assertThat(PushpinConfLoader.load(on).warnings()).singleElement().asString()
+                .contains("not implemented by Holdfast", "[proxy] log_from").doesNotContain("log_user_agent");
+        assertThat(PushpinConfLoader.load(off).warnings()).isEmpty();
+    }
+
+    @Test
     void readsTheIssue12KeysWithoutWarnings(@TempDir Path dir) throws Exception {
         Path conf = dir.resolve("pushpin.conf");
         Files.writeString(conf, """

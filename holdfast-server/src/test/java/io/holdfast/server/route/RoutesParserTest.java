@@ -201,19 +201,59 @@ class RoutesParserTest {
         assertThat(route.targets().get(0).spec()).isEqualTo("[::1]:8080");
     }
 
-    @Test
-    void parsesZhttpTargets() throws Exception {
-        Route route = line("* zhttp/tcp://127.0.0.1:5000,ipc_file_mode=660 zhttpreq/ipc://x");
+    @ParameterizedTest
+    @MethodSource("zhttpTargets")
+    void refusesZhttpTargetsAtLoadSayingWhy(String text, String spec) {
+        assertThatThrownBy(() -> line(text))
+                .isInstanceOf(RouteSyntaxException.class)
+                .hasMessageContaining("target \"" + spec + "\" is a ZHTTP peer over ZeroMQ, which Holdfast does not support")
+                .hasMessageContaining("expected: host:port or test");
+    }
 
-        Target stream = route.targets().get(0);
-        assertThat(stream.kind()).isEqualTo(Target.Kind.ZHTTP);
-        assertThat(stream.zhttpBaseSpec()).contains("tcp://127.0.0.1:5000");
-        assertThat(stream.zhttpReq()).isFalse();
-        assertThat(stream.ipcFileMode()).hasValue(0660);
-        assertThat(stream.describe()).isEqualTo("zhttp/tcp://127.0.0.1:5000");
-        Target req = route.targets().get(1);
-        assertThat(req.zhttpReq()).isTrue();
-        assertThat(req.zhttpBaseSpec()).contains("ipc://x");
+    static Stream<Arguments> zhttpTargets() {
+        return Stream.of(
+                Arguments.of("* zhttp/tcp://127.0.0.1:5000", "zhttp/tcp://127.0.0.1:5000"),
+                Arguments.of("* app:80 zhttpreq/ipc://x,ipc_file_mode=660", "zhttpreq/ipc://x"),
+                Arguments.of("* zhttp/", "zhttp/"));
+    }
+
+    @Test
+    void warnsOnceForEachRoutePropThatIsAcceptedButNotActedOn() throws Exception {
+        ParsedRoutes parsed = RoutesParser.parseWithWarnings(
+                "*,session,sockjs=/sockjs,sockjs_as_path=/ws,log_level=3,debug app:80", "routes");
+
+        Route route = parsed.routes().get(0);
+        assertThat(route.session()).isTrue();
+        assertThat(route.logLevel()).hasValue(3);
+        assertThat(parsed.warnings()).containsExactly(
+                notImplemented("route", "session"), notImplemented("route", "sockjs"),
+                notImplemented("route", "sockjs_as_path"), notImplemented("route", "log_level"));
+    }
+
+    @Test
+    void warnsOnceForEachTargetPropThatIsAcceptedButNotActedOn() throws Exception {
+        ParsedRoutes parsed = RoutesParser.parseWithWarnings(
+                "* app:443,ssl,trust_connect_host,client_cert=/c.pem,client_key=/k.pem,ipc_file_mode=600"
+                + " b:80,over_http", "routes");
+
+        assertThat(parsed.warnings()).containsExactly(
+                notImplemented("target", "trust_connect_host"), notImplemented("target", "client_cert"),
+                notImplemented("target", "client_key"), notImplemented("target", "ipc_file_mode"));
+    }
+
+    @Test
+    void leavesImplementedPropsWithoutWarnings() throws Exception {
+        ParsedRoutes parsed = RoutesParser.parseWithWarnings(SPEC_EXAMPLES + "\n"
+                + "*,id=x,path_beg=/p/,path_rem=1,as_host=h,header=X-A:b,sig_iss=i,sig_key=k,orig_headers,"
+                + "debug,aco,no_grip,jsonp_mode=basic,jsonp_cb=cb,collapse_next "
+                + "app:80,insecure,host=h,one_event,sub=s,untrusted", "routes");
+
+        assertThat(parsed.warnings()).isEmpty();
+    }
+
+    private static String notImplemented(String where, String prop) {
+        return "routes:1: " + where + " prop \"" + prop + "\" is accepted for Pushpin compatibility but not "
+               + "implemented by Holdfast; it has no effect";
     }
 
     @Test
@@ -366,9 +406,8 @@ class RoutesParserTest {
                 Arguments.of("* [::1]", "target \"[::1]\" has no port"),
                 Arguments.of("* [::1:8080", "target \"[::1:8080\" has no closing ']'"),
                 Arguments.of("* []:80", "target \"[]:80\" has no host"),
-                Arguments.of("* zhttp/", "target \"zhttp/\" has no spec after the '/'"),
                 Arguments.of("* app:80 ,ssl",
-                             "target has props but no host:port (expected: host:port, test or zhttp/<spec>)"),
+                             "target has props but no host:port (expected: host:port or test)"),
                 Arguments.of("* app:80,ipc_file_mode=9",
                              "ipc_file_mode: \"9\" (expected: an octal file mode, e.g. 660)"),
                 Arguments.of("*,prefix=\"abc app:80", "unterminated quote starting at column 10"),
