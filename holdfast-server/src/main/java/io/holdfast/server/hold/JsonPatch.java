@@ -1,17 +1,21 @@
 package io.holdfast.server.hold;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Comparator;
 
 /**
  * JSON Patch (RFC 6902) over Jackson trees, for the {@code body-patch} of a published
  * {@code http-response} (spec 3.3): the patch is applied to the JSON body of the long-poll's timeout
  * response, so a publisher can send only what changed. Operations: add, remove, replace, move, copy,
  * test. A failing operation rejects the whole patch.
+ *
+ * <p>Pointers are read by Jackson's {@link JsonPointer} (RFC 6901: {@code ~0}/{@code ~1} escapes,
+ * array indices without sign or leading zero); no maintained JSON Patch library is available to the
+ * build, so the operations are here, checked against the public JSON Patch test suite
+ * ({@code src/test/resources/json-patch-tests}).
  */
 final class JsonPatch {
 
@@ -24,6 +28,14 @@ final class JsonPatch {
         }
     }
 
+    /** Numbers compare by value ({@code 1} equals {@code 1.0}), everything else as Jackson does. */
+    private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
     private JsonPatch() {}
 
     /** Applies {@code patch} to a deep copy of {@code document} and returns the result. */
@@ -34,32 +46,64 @@ final class JsonPatch {
         JsonNode doc = document.deepCopy();
         int i = 0;
         for (JsonNode op : patch) {
-            String name = op.path("op").asText();
-            String path = op.path("path").asText(null);
-            if (path == null) {
-                throw new PatchException("operation " + i + ": no path");
-            }
-            switch (name) {
-                case "add" -> doc = add(doc, path, value(op, i));
-                case "remove" -> doc = remove(doc, path, i);
-                case "replace" -> doc = replace(doc, path, value(op, i), i);
-                case "move" -> {
-                    String from = from(op, i);
-                    JsonNode moved = get(doc, from, i);
-                    doc = remove(doc, from, i);
-                    doc = add(doc, path, moved);
-                }
-                case "copy" -> doc = add(doc, path, get(doc, from(op, i), i).deepCopy());
-                case "test" -> {
-                    if (!get(doc, path, i).equals(value(op, i))) {
-                        throw new PatchException("operation " + i + ": test failed at " + path);
-                    }
-                }
-                default -> throw new PatchException("operation " + i + ": unknown op \"" + name + "\"");
-            }
-            i++;
+            doc = applyOne(doc, op, i++);
         }
         return doc;
+    }
+
+    private static JsonNode applyOne(JsonNode doc, JsonNode op, int i) throws PatchException {
+        if (!op.isObject()) {
+            throw new PatchException("operation " + i + ": not an object");
+        }
+        String name = text(op, "op", i);
+        JsonPointer path = pointer(op, "path", i);
+        switch (name) {
+            case "add" -> {
+                return add(doc, path, value(op, i), i);
+            }
+            case "remove" -> {
+                return remove(doc, path, i);
+            }
+            case "replace" -> {
+                return replace(doc, path, value(op, i), i);
+            }
+            case "move" -> {
+                JsonPointer from = pointer(op, "from", i);
+                if (isProperPrefix(from, path)) {
+                    throw new PatchException("operation " + i + ": cannot move " + from + " into its own child " + path);
+                }
+                JsonNode moved = get(doc, from, i);
+                return add(remove(doc, from, i), path, moved, i);
+            }
+            case "copy" -> {
+                return add(doc, path, get(doc, pointer(op, "from", i), i).deepCopy(), i);
+            }
+            case "test" -> {
+                JsonNode expected = value(op, i);
+                if (!get(doc, path, i).equals(SAME_VALUE, expected)) {
+                    throw new PatchException("operation " + i + ": test failed at " + path);
+                }
+                return doc;
+            }
+            default -> throw new PatchException("operation " + i + ": unknown op \"" + name + "\"");
+        }
+    }
+
+    private static String text(JsonNode op, String member, int i) throws PatchException {
+        JsonNode v = op.get(member);
+        if (v == null || !v.isTextual()) {
+            throw new PatchException("operation " + i + ": no " + member + " string");
+        }
+        return v.textValue();
+    }
+
+    private static JsonPointer pointer(JsonNode op, String member, int i) throws PatchException {
+        String text = text(op, member, i);
+        try {
+            return JsonPointer.compile(text);
+        } catch (IllegalArgumentException e) {
+            throw new PatchException("operation " + i + ": bad pointer \"" + text + "\" in " + member);
+        }
     }
 
     private static JsonNode value(JsonNode op, int i) throws PatchException {
@@ -69,111 +113,95 @@ final class JsonPatch {
         return op.get("value").deepCopy();
     }
 
-    private static String from(JsonNode op, int i) throws PatchException {
-        String from = op.path("from").asText(null);
-        if (from == null) {
-            throw new PatchException("operation " + i + ": no from");
-        }
-        return from;
+    private static boolean isProperPrefix(JsonPointer from, JsonPointer path) {
+        String f = from.toString();
+        String p = path.toString();
+        return p.length() > f.length() && p.startsWith(f) && p.charAt(f.length()) == '/';
     }
 
-    /** RFC 6901 pointer tokens: {@code ~1} is {@code /}, {@code ~0} is {@code ~}. */
-    private static List<String> tokens(String pointer) throws PatchException {
-        if (pointer.isEmpty()) {
-            return List.of();
-        }
-        if (!pointer.startsWith("/")) {
-            throw new PatchException("bad pointer \"" + pointer + "\"");
-        }
-        List<String> out = new ArrayList<>();
-        for (String t : pointer.substring(1).split("/", -1)) {
-            out.add(t.replace("~1", "/").replace("~0", "~"));
-        }
-        return out;
-    }
-
-    private static JsonNode get(JsonNode doc, String pointer, int i) throws PatchException {
+    private static JsonNode get(JsonNode doc, JsonPointer pointer, int i) throws PatchException {
         JsonNode node = doc;
-        for (String t : tokens(pointer)) {
-            node = node.isArray() ? node.path(index(t, node.size(), false, i)) : node.path(t);
-            if (node.isMissingNode()) {
+        for (JsonPointer p = pointer; !p.matches(); p = p.tail()) {
+            node = child(node, p, i);
+            if (node == null) {
                 throw new PatchException("operation " + i + ": nothing at " + pointer);
             }
         }
         return node;
     }
 
-    private static JsonNode add(JsonNode doc, String pointer, JsonNode value) throws PatchException {
-        List<String> t = tokens(pointer);
-        if (t.isEmpty()) {
+    /** The member or element {@code p}'s first segment names in {@code node}, or null. */
+    private static JsonNode child(JsonNode node, JsonPointer p, int i) throws PatchException {
+        if (node instanceof ObjectNode o) {
+            return o.get(p.getMatchingProperty());
+        }
+        if (node instanceof ArrayNode a) {
+            int index = p.getMatchingIndex();
+            return index >= 0 && index < a.size() ? a.get(index) : null;
+        }
+        return null;
+    }
+
+    private static JsonNode add(JsonNode doc, JsonPointer pointer, JsonNode value, int i) throws PatchException {
+        if (pointer.matches()) {
             return value;
         }
-        ContainerNode<?> parent = parent(doc, t, pointer);
-        String last = t.get(t.size() - 1);
+        JsonNode parent = get(doc, pointer.head(), i);
+        JsonPointer last = pointer.last();
         if (parent instanceof ObjectNode o) {
-            o.set(last, value);
+            o.set(last.getMatchingProperty(), value);
+        } else if (parent instanceof ArrayNode a) {
+            int index = last.getMatchingProperty().equals("-") ? a.size() : index(last, a.size() + 1, i);
+            a.insert(index, value);
         } else {
-            ArrayNode a = (ArrayNode) parent;
-            a.insert(last.equals("-") ? a.size() : index(last, a.size(), true, 0), value);
+            throw new PatchException("operation " + i + ": no object or array to hold " + pointer);
         }
         return doc;
     }
 
     /** Replaces in place, so an object's keys keep their order. */
-    private static JsonNode replace(JsonNode doc, String pointer, JsonNode value, int i) throws PatchException {
+    private static JsonNode replace(JsonNode doc, JsonPointer pointer, JsonNode value, int i) throws PatchException {
         get(doc, pointer, i); // must exist
-        List<String> t = tokens(pointer);
-        if (t.isEmpty()) {
+        if (pointer.matches()) {
             return value;
         }
-        ContainerNode<?> parent = parent(doc, t, pointer);
-        String last = t.get(t.size() - 1);
+        JsonNode parent = get(doc, pointer.head(), i);
+        JsonPointer last = pointer.last();
         if (parent instanceof ObjectNode o) {
-            o.set(last, value);
+            o.set(last.getMatchingProperty(), value);
         } else {
-            ((ArrayNode) parent).set(index(last, parent.size(), false, i), value);
+            ((ArrayNode) parent).set(index(last, parent.size(), i), value);
         }
         return doc;
     }
 
-    private static JsonNode remove(JsonNode doc, String pointer, int i) throws PatchException {
-        List<String> t = tokens(pointer);
-        if (t.isEmpty()) {
+    private static JsonNode remove(JsonNode doc, JsonPointer pointer, int i) throws PatchException {
+        if (pointer.matches()) {
             throw new PatchException("operation " + i + ": cannot remove the whole document");
         }
-        ContainerNode<?> parent = parent(doc, t, pointer);
-        String last = t.get(t.size() - 1);
+        JsonNode parent = get(doc, pointer.head(), i);
+        JsonPointer last = pointer.last();
         if (parent instanceof ObjectNode o) {
-            if (o.remove(last) == null) {
+            if (o.remove(last.getMatchingProperty()) == null) {
                 throw new PatchException("operation " + i + ": nothing at " + pointer);
             }
+        } else if (parent instanceof ArrayNode a) {
+            a.remove(index(last, a.size(), i));
         } else {
-            ArrayNode a = (ArrayNode) parent;
-            a.remove(index(last, a.size(), false, i));
+            throw new PatchException("operation " + i + ": nothing at " + pointer);
         }
         return doc;
     }
 
-    private static ContainerNode<?> parent(JsonNode doc, List<String> t, String pointer) throws PatchException {
-        JsonNode node = doc;
-        for (String token : t.subList(0, t.size() - 1)) {
-            node = node.isArray() ? node.path(index(token, node.size(), false, 0)) : node.path(token);
+    /** The array index {@code last} names, below {@code limit}; Jackson refuses signs and leading zeros. */
+    private static int index(JsonPointer last, int limit, int i) throws PatchException {
+        int n = last.getMatchingIndex();
+        if (n < 0) {
+            throw new PatchException("operation " + i + ": \"" + last.getMatchingProperty() + "\" is not an array index");
         }
-        if (!(node instanceof ContainerNode<?> c)) {
-            throw new PatchException("no object or array to hold " + pointer);
+        if (n >= limit) {
+            throw new PatchException("operation " + i + ": index " + n + " out of range");
         }
-        return c;
-    }
-
-    private static int index(String token, int size, boolean allowEnd, int i) throws PatchException {
-        try {
-            int n = Integer.parseInt(token);
-            if (n < 0 || n > size || (n == size && !allowEnd)) {
-                throw new PatchException("operation " + i + ": index " + n + " out of range");
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new PatchException("operation " + i + ": \"" + token + "\" is not an array index");
-        }
+        return n;
     }
 }

@@ -33,4 +33,21 @@ class JsonPatchTest {
         assertThatThrownBy(() -> patch("{\"a\":1}", "[{\"op\":\"remove\",\"path\":\"/zz\"}]"))
                 .hasMessageContaining("nothing at /zz");
     }
+
+    @Test
+    void refusesArrayIndicesThatRfc6901Forbids() {
+        for (String bad : new String[] {"+1", "01", "-1", "1e0", " 1"}) {
+            assertThatThrownBy(() -> patch("{\"a\":[1,2,3]}", "[{\"op\":\"remove\",\"path\":\"/a/" + bad + "\"}]"))
+                    .as(bad).isInstanceOf(JsonPatch.PatchException.class);
+            assertThatThrownBy(() -> patch("[1,2,3]", "[{\"op\":\"add\",\"path\":\"/" + bad + "\",\"value\":0}]"))
+                    .as(bad).isInstanceOf(JsonPatch.PatchException.class);
+        }
+    }
+
+    @Test
+    void readsDigitsAsObjectKeysOnObjects() throws Exception {
+        assertThat(patch("{\"01\":1,\"+1\":2}", "[{\"op\":\"remove\",\"path\":\"/01\"},"
+                         + "{\"op\":\"replace\",\"path\":\"/+1\",\"value\":3}]"))
+                .isEqualTo("{\"+1\":3}");
+    }
 }
