@@ -1,5 +1,6 @@
 package io.holdfast.server.testapp;
 
+import io.holdfast.grip.GripHeaders;
 import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.Exchange;
 import io.holdfast.server.proxy.GripHandoff;
@@ -63,19 +64,19 @@ public final class TestTarget implements LocalTarget {
             }
             case "/response", "/long-poll" -> {
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
-                response.headers().set("Grip-Hold", "response");
+                response.headers().set(GripHeaders.HOLD, "response");
                 body = "nothing for now\n";
             }
             case "/stream" -> {
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
-                response.headers().set("Grip-Hold", "stream");
+                response.headers().set(GripHeaders.HOLD, "stream");
                 body = "[stream opened]\n";
             }
             case "/sse" -> {
                 response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
                 response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-                response.headers().set("Grip-Hold", "stream");
-                response.headers().set("Grip-Keep-Alive", SSE_KEEP_ALIVE);
+                response.headers().set(GripHeaders.HOLD, "stream");
+                response.headers().set(GripHeaders.KEEP_ALIVE, SSE_KEEP_ALIVE);
                 body = ": stream opened\n\n";
             }
             default -> {
@@ -84,7 +85,7 @@ public final class TestTarget implements LocalTarget {
             }
         }
         for (String channel : channels) {
-            response.headers().add("Grip-Channel", channel);
+            response.headers().add(GripHeaders.CHANNEL, channel);
         }
         ByteBuf content = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
