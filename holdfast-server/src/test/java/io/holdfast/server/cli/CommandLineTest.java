@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.config.ListenAddress;
-import io.holdfast.server.testing.Holdfast;
+import io.holdfast.server.testing.HoldfastExtension;
 import io.holdfast.server.testing.StreamClients;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,9 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 class CommandLineTest {
+
+    @RegisterExtension
+    static final HoldfastExtension HF = HoldfastExtension.withRoutes("* test");
 
     @Test
     void runOptionsOverrideTheDefaults() throws Exception {
@@ -41,16 +45,16 @@ class CommandLineTest {
 
     @Test
     void publishCommandPostsAnSseEventAndPrintsTheAnswer() throws Exception {
-        try (Holdfast hf = Holdfast.start("* test"); StreamClients clients = new StreamClients()) {
-            StreamClients.Stream stream = clients.open(hf.port(), "/stream?channel=cli");
-            Awaitility.await().until(() -> hf.server().pubsub().subscriptionCount() == 1);
+        try (StreamClients clients = new StreamClients()) {
+            StreamClients.Stream stream = clients.open(HF.port(), "/stream?channel=cli");
+            Awaitility.await().until(() -> HF.server().pubsub().subscriptionCount() == 1);
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             PrintStream saved = System.out;
             int code;
             try {
                 System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-                code = new CommandLine(new PublishCommand()).execute("--url", "http://127.0.0.1:" + hf.server().publishPort(),
+                code = new CommandLine(new PublishCommand()).execute("--url", "http://127.0.0.1:" + HF.server().publishPort(),
                         "--sse", "--event", "note", "--id", "7", "cli", "two\nlines");
             } finally {
                 System.setOut(saved);

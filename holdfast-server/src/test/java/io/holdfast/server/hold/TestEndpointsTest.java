@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.holdfast.server.HoldfastServer;
 import io.holdfast.server.testing.Holdfast;
+import io.holdfast.server.testing.HoldfastExtension;
 import io.holdfast.server.testing.StreamClients;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,25 +16,29 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The built-in test target, reached through the default routes exactly as a bare ./holdfast serves it. */
 class TestEndpointsTest {
 
+    /** No route given: the server's default routes, as a bare {@code ./holdfast} has them. */
+    @RegisterExtension
+    static final HoldfastExtension HF = HoldfastExtension.builder().build();
+
     @Test
     void defaultConfigServesTheTestEndpoints() throws Exception {
-        try (Holdfast hf = Holdfast.start(b -> b.routeSpecs(java.util.List.of()));
-             StreamClients clients = new StreamClients()) {
-            assertThat(hf.get("/test/").body()).contains("Hello from the Holdfast test handler");
-            assertThat(hf.get("/test/nothing").statusCode()).isEqualTo(404);
+        try (StreamClients clients = new StreamClients()) {
+            assertThat(HF.get("/test/").body()).contains("Hello from the Holdfast test handler");
+            assertThat(HF.get("/test/nothing").statusCode()).isEqualTo(404);
 
-            StreamClients.Stream stream = clients.open(hf.port(), "/test/stream");
-            StreamClients.Stream sse = clients.open(hf.port(), "/test/sse");
+            StreamClients.Stream stream = clients.open(HF.port(), "/test/stream");
+            StreamClients.Stream sse = clients.open(HF.port(), "/test/sse");
             CompletableFuture<HttpResponse<String>> poll = Holdfast.CLIENT.sendAsync(
-                    HttpRequest.newBuilder(hf.uri("/test/long-poll")).build(), HttpResponse.BodyHandlers.ofString());
-            HoldfastServer server = hf.server();
+                    HttpRequest.newBuilder(HF.uri("/test/long-poll")).build(), HttpResponse.BodyHandlers.ofString());
+            HoldfastServer server = HF.server();
             await().until(() -> server.pubsub().subscriptionCount() == 3);
 
-            hf.publish("""
+            HF.publish("""
                     {"items":[{"channel":"test","formats":{
                       "http-stream":{"content":"data: hello\\n\\n"},
                       "http-response":{"body":"hello\\n"}}}]}""");
@@ -51,12 +56,10 @@ class TestEndpointsTest {
         assumeTrue(nothingListensOn(new InetSocketAddress("127.0.0.1", 8080))
                    && nothingListensOn(new InetSocketAddress("::1", 8080)),
                 "something listens on localhost:8080, so the default route reaches it");
-        try (Holdfast hf = Holdfast.start(b -> b.routeSpecs(java.util.List.of()))) {
-            HttpResponse<String> other = hf.get("/elsewhere");
+        HttpResponse<String> other = HF.get("/elsewhere");
 
-            assertThat(other.statusCode()).isEqualTo(502);
-            assertThat(other.body()).contains("localhost:8080", "./holdfast --route");
-        }
+        assertThat(other.statusCode()).isEqualTo(502);
+        assertThat(other.body()).contains("localhost:8080", "./holdfast --route");
     }
 
     private static boolean nothingListensOn(InetSocketAddress address) {
