@@ -14,7 +14,7 @@ import io.holdfast.server.publish.PublishServer;
 import io.holdfast.server.publish.ZmqEndpoints;
 import io.holdfast.server.publish.ZmqInputs;
 import io.holdfast.server.pubsub.PubSub;
-import io.holdfast.server.pubsub.PublishSequencer;
+import io.holdfast.server.pubsub.LocalSequencer;
 import io.holdfast.server.route.LiveRoutes;
 import io.holdfast.server.route.ParsedRoutes;
 import io.holdfast.server.route.Route;
@@ -77,7 +77,7 @@ public final class HoldfastServer implements AutoCloseable {
         // are busy writing the previous one to thousands of connections.
         this.publishLoop = transport.newGroup(1, "holdfast-publish-api");
         this.pubsub = new PubSub(workers, counters);
-        this.pubsub.sequencer(new PublishSequencer(pubsub, config));
+        this.pubsub.sequencer(new LocalSequencer(pubsub, config));
         GripHoldHandoff handoff = new GripHoldHandoff(pubsub);
         this.proxy = new ProxyContext(config, routes, new OriginConnector(transport, config), new GripSigner(config),
                 new TestTarget(handoff, pubsub), handoff);

@@ -41,7 +41,7 @@ public final class PushpinConfLoader {
             "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
             "handler.message_rate",
             "handler.message_hwm", "handler.message_block_size", "handler.update_on_first_subscription",
-            "handler.subscription_linger", "handler.share_all", "handler.state_spec",
+            "handler.share_all", "handler.state_spec",
             "handler.prometheus_port", "handler.prometheus_prefix");
 
     private PushpinConfLoader() {}
@@ -132,6 +132,11 @@ public final class PushpinConfLoader {
                                 .map(String::strip).filter(v -> !v.isEmpty()).toList());
                         case "holdfast.history_size" -> b.historySize(intValue(e));
                         case "holdfast.history_ttl" -> b.historyTtl(seconds(e));
+                        case "handler.subscription_linger" -> b.cluster(b.cluster().withSubscriptionLinger(seconds(e)));
+                        case "cluster.redis_url" -> b.cluster(b.cluster().withRedisUrl(e.value().strip()));
+                        case "cluster.redis_cluster" -> b.cluster(b.cluster().withRedisCluster(bool(e)));
+                        case "cluster.node_id" -> b.cluster(b.cluster().withNodeId(e.value().strip()));
+                        case "cluster.key_prefix" -> b.cluster(b.cluster().withKeyPrefix(e.value().strip()));
                         default -> {
                             if (NOT_YET.contains(name)) {
                                 // A key left empty or false asks for nothing we lack: no need to warn.

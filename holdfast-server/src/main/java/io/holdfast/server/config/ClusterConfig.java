@@ -1,0 +1,70 @@
+package io.holdfast.server.config;
+
+import java.time.Duration;
+
+/**
+ * The {@code [cluster]} section: where the Redis bus between Holdfast nodes lives. Without a
+ * {@code redis_url} there is no cluster at all (no Redis, no Lettuce connection), so a single node
+ * runs exactly as before. {@code subscription_linger} is Pushpin's {@code [handler]} key: how long a
+ * node stays subscribed in Redis to a channel after its last local subscriber left, so a client that
+ * reconnects at once finds the subscription still there.
+ *
+ * @param redisUrl a URI as Lettuce reads it ({@code redis://}, {@code rediss://},
+ *        {@code redis-sentinel://…#master}); with {@code redisCluster} a comma list of seed nodes;
+ *        null for no cluster
+ * @param redisCluster whether the URI names a Redis Cluster (sharded pub/sub, {@code SSUBSCRIBE})
+ * @param nodeId this node's name in logs and in Redis client names; null means host name plus port
+ * @param keyPrefix prefix of every key and pub/sub channel Holdfast uses in Redis
+ * @param subscriptionLinger how long to keep an unused Redis subscription
+ */
+public record ClusterConfig(String redisUrl, boolean redisCluster, String nodeId, String keyPrefix,
+        Duration subscriptionLinger) {
+    public static final String DEFAULT_KEY_PREFIX = "holdfast:";
+    public static final Duration DEFAULT_SUBSCRIPTION_LINGER = Duration.ofSeconds(60);
+    /** No Redis: one node alone. */
+    public static final ClusterConfig NONE = new ClusterConfig(null, false, null, DEFAULT_KEY_PREFIX,
+            DEFAULT_SUBSCRIPTION_LINGER);
+
+    public ClusterConfig {
+        if (redisUrl != null && redisUrl.isBlank()) {
+            redisUrl = null;
+        }
+        if (nodeId != null && nodeId.isBlank()) {
+            nodeId = null;
+        }
+        if (keyPrefix == null) {
+            keyPrefix = DEFAULT_KEY_PREFIX;
+        }
+        if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
+            throw new IllegalArgumentException("key_prefix: \"" + keyPrefix + "\" (expected: no { or }, "
+                    + "Holdfast puts the channel in braces as the Redis Cluster hash tag)");
+        }
+        if (subscriptionLinger == null || subscriptionLinger.isNegative()) {
+            throw new IllegalArgumentException("subscription_linger: " + subscriptionLinger + " (expected: >= 0)");
+        }
+    }
+
+    public boolean enabled() {
+        return redisUrl != null;
+    }
+
+    public ClusterConfig withRedisUrl(String url) {
+        return new ClusterConfig(url, redisCluster, nodeId, keyPrefix, subscriptionLinger);
+    }
+
+    public ClusterConfig withRedisCluster(boolean value) {
+        return new ClusterConfig(redisUrl, value, nodeId, keyPrefix, subscriptionLinger);
+    }
+
+    public ClusterConfig withNodeId(String value) {
+        return new ClusterConfig(redisUrl, redisCluster, value, keyPrefix, subscriptionLinger);
+    }
+
+    public ClusterConfig withKeyPrefix(String value) {
+        return new ClusterConfig(redisUrl, redisCluster, nodeId, value, subscriptionLinger);
+    }
+
+    public ClusterConfig withSubscriptionLinger(Duration value) {
+        return new ClusterConfig(redisUrl, redisCluster, nodeId, keyPrefix, value);
+    }
+}
