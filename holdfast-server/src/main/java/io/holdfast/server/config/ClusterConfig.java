@@ -36,11 +36,11 @@ public record ClusterConfig(String redisUrl, boolean redisCluster, String nodeId
             keyPrefix = DEFAULT_KEY_PREFIX;
         }
         if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
-            throw new IllegalArgumentException("key_prefix: \"" + keyPrefix + "\" (expected: no { or }, "
+            throw new IllegalArgumentException("keyPrefix: \"" + keyPrefix + "\" (expected: no { or }, "
                     + "Holdfast puts the channel in braces as the Redis Cluster hash tag)");
         }
         if (subscriptionLinger == null || subscriptionLinger.isNegative()) {
-            throw new IllegalArgumentException("subscription_linger: " + subscriptionLinger + " (expected: >= 0)");
+            throw new IllegalArgumentException("subscriptionLinger: " + subscriptionLinger + " (expected: >= 0)");
         }
     }
 
