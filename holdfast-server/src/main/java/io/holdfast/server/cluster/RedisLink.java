@@ -57,7 +57,7 @@ final class RedisLink implements AutoCloseable {
 
     private RedisLink(ClusterConfig config, String clientName, Listener listener) {
         this.sharded = config.redisCluster();
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(COMMAND_TIMEOUT);
         RedisConnectionStateListener stateListener = new RedisConnectionStateListener() {
             @Override

@@ -249,4 +249,52 @@ class ClusterTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot connect to Redis");
     }
+
+    @Test
+    void connAndUserTargetingCloseAndRecoverWorkAcrossNodes() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        try (io.holdfast.server.testing.TestOrigin origin = new io.holdfast.server.testing.TestOrigin()) {
+            origin.handle("/s", ex -> {
+                ex.getResponseHeaders().add("Grip-Hold", "stream");
+                ex.getResponseHeaders().add("Grip-Channel", "room");
+                ex.getResponseHeaders().add("Grip-Set-Meta", "user=\"u1\"");
+                byte[] id = (ex.getRequestHeaders().getFirst("Grip-Connection-Id") + "\n").getBytes();
+                ex.sendResponseHeaders(200, id.length);
+                ex.getResponseBody().write(id);
+                ex.close();
+            });
+            origin.handle("/poll", ex -> {
+                byte[] body = (polls.incrementAndGet() == 1 ? "timeout body" : "after recover").getBytes();
+                if (polls.get() == 1) {
+                    ex.getResponseHeaders().add("Grip-Hold", "response");
+                    ex.getResponseHeaders().add("Grip-Channel", "q");
+                }
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+                ex.close();
+            });
+            Holdfast a = node("a", "* " + origin.target());
+            Holdfast b = node("b", "* " + origin.target());
+            StreamClients.Stream s = clients.open(b.port(), "/s");
+            await().until(() -> s.body().contains("\n"));
+            String conn = s.body().strip();
+            awaitSubscribed(b, "conn:" + conn);
+            awaitSubscribed(b, "user:u1");
+            publish(a, "conn:" + conn, null, null, "just-you");
+            publish(a, "user:u1", null, null, "hi-u1");
+            await().until(() -> s.body().contains("hi-u1"));
+            assertThat(s.body()).isEqualTo(conn + "\njust-you\nhi-u1\n");
+            a.publish("{\"items\":[{\"channel\":\"conn:" + conn + "\",\"formats\":{\"http-stream\":{\"action\":\"close\"}}}]}");
+            await().until(s::ended);
+
+            CompletableFuture<HttpResponse<String>> poll = Holdfast.CLIENT.sendAsync(
+                    HttpRequest.newBuilder(b.uri("/poll")).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            awaitSubscribed(b, "q");
+            HttpResponse<String> r = Holdfast.CLIENT.send(HttpRequest.newBuilder(a.publishUri().resolve("/recover"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.body()).isEqualTo("Updated\n");
+            assertThat(poll.get(10, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("after recover");
+        }
+    }
 }
