@@ -54,6 +54,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Join a cluster through Redis (sets [cluster] redis_url), e.g. redis://127.0.0.1:6379.")
     String redis;
 
+    @Option(names = "--redis-cluster",
+            description = "The --redis URL lists Redis Cluster seed nodes (redis://h1:p1,h2:p2): use sharded pub/sub.")
+    boolean redisCluster;
+
     @Option(names = "--verbose", description = "Same as --log-level debug.")
     boolean verbose;
 
@@ -114,6 +118,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (redis != null) {
             b.cluster(b.cluster().withRedisUrl(redis));
+        }
+        if (redisCluster) {
+            b.cluster(b.cluster().withRedisCluster(true));
         }
         if (verbose) {
             b.logLevel("debug");

@@ -149,8 +149,13 @@ public final class RedisBus implements PublishSequencer {
         return nodeId;
     }
 
-    public ClusterStats stats() {
+    public ClusterStats clusterStats() {
         return stats;
+    }
+
+    @Override
+    public Map<String, Long> stats() {
+        return stats.snapshot();
     }
 
     /** Whether Redis confirmed this node's subscription to {@code channel} (tests wait on it). */

@@ -54,6 +54,9 @@ final class RedisLink implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final StatefulRedisPubSubConnection<String, String> pubsub;
     private volatile boolean started;
+    /** Connections that connected at least once (weak: closed shard connections go away). */
+    private final java.util.Set<RedisChannelHandler<?, ?>> connected =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     private RedisLink(ClusterConfig config, String clientName, Listener listener) {
         this.sharded = config.redisCluster();
@@ -62,7 +65,13 @@ final class RedisLink implements AutoCloseable {
         RedisConnectionStateListener stateListener = new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                if (started) {
+                // A connection's first connect is no reconnect (Redis Cluster opens shard connections
+                // lazily, long after start): only a connection seen before can have missed anything.
+                boolean firstTime;
+                synchronized (connected) {
+                    firstTime = connected.add(connection);
+                }
+                if (started && !firstTime) {
                     listener.onReconnected();
                 }
             }
@@ -70,8 +79,11 @@ final class RedisLink implements AutoCloseable {
         try {
             if (sharded) {
                 RedisClusterClient c = RedisClusterClient.create(resources, config.redisUrl());
+                // Lettuce opens a shard's pub/sub connection lazily, on the first SSUBSCRIBE routed to it:
+                // refusing commands while disconnected would refuse that very SSUBSCRIBE. So commands
+                // wait for the connection here, still bounded by COMMAND_TIMEOUT.
                 c.setOptions(ClusterClientOptions.builder().autoReconnect(true)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                         .timeoutOptions(timeouts).build());
                 c.addListener(stateListener);
                 this.client = c;

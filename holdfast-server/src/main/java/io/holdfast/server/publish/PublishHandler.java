@@ -145,6 +145,9 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Map<String, Object> stats = new LinkedHashMap<>(pubsub.counters().snapshot());
         stats.put("channels", pubsub.channelCount());
         stats.put("subscriptions", pubsub.subscriptionCount());
+        if (pubsub.sequencer() != null) {
+            stats.putAll(pubsub.sequencer().stats());
+        }
         try {
             byte[] body = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stats);
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,

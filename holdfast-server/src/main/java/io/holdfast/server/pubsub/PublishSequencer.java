@@ -43,6 +43,11 @@ public interface PublishSequencer extends AutoCloseable {
      */
     void recover();
 
+    /** Counters of the bus for {@code GET /stats} (the Redis bus reports refused publishes, gaps, resets). */
+    default java.util.Map<String, Long> stats() {
+        return java.util.Map.of();
+    }
+
     @Override
     void close();
 }

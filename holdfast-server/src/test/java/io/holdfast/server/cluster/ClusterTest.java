@@ -118,7 +118,7 @@ class ClusterTest {
         await().until(() -> onA.body().contains("m40") && onB.body().contains("m40"));
         assertThat(onA.body()).isEqualTo(expected.toString());
         assertThat(onB.body()).isEqualTo(expected.toString());
-        assertThat(bus(a).stats().duplicatesInRedis.sum() + bus(b).stats().duplicatesInRedis.sum()).isEqualTo(40);
+        assertThat(bus(a).clusterStats().duplicatesInRedis.sum() + bus(b).clusterStats().duplicatesInRedis.sum()).isEqualTo(40);
     }
 
     @Test
