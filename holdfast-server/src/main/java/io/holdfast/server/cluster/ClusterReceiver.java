@@ -36,6 +36,14 @@ final class ClusterReceiver {
     /** Live items held per channel while its gap is being filled; beyond this, reset instead. */
     static final int MAX_HELD = 10_000;
     private static final long RETRY_MILLIS = 500;
+    /**
+     * Items read from Redis but not yet ordered on the bus thread. Beyond this the node is too slow
+     * to keep up: items are dropped here, counted, and the channel's next item shows the gap, which
+     * is filled from history (or reset) like any other. A slow node so never grows without bound,
+     * and never slows Redis or the other nodes (Redis would cut it off at its pub/sub output limit).
+     */
+    static final int MAX_QUEUED = 50_000;
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
 
     private final PubSub pubsub;
     private final EventExecutor thread;
@@ -207,7 +215,15 @@ final class ClusterReceiver {
             return;
         }
         stats.received.increment();
-        thread.execute(() -> onIncoming(channel, m));
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            queued.decrementAndGet();
+            stats.overflowDropped.increment();
+            return;
+        }
+        thread.execute(() -> {
+            queued.decrementAndGet();
+            onIncoming(channel, m);
+        });
     }
 
     private void onIncoming(String channel, BusMessage m) {

@@ -18,6 +18,7 @@ public final class ClusterStats {
     public final LongAdder gaps = new LongAdder();
     public final LongAdder replayedFromHistory = new LongAdder();
     public final LongAdder resets = new LongAdder();
+    public final LongAdder overflowDropped = new LongAdder();
 
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -30,6 +31,7 @@ public final class ClusterStats {
         m.put("cluster_gaps", gaps.sum());
         m.put("cluster_replayed_from_history", replayedFromHistory.sum());
         m.put("cluster_resets", resets.sum());
+        m.put("cluster_overflow_dropped", overflowDropped.sum());
         return m;
     }
 }
