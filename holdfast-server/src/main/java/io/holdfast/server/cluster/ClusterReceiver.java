@@ -36,6 +36,7 @@ final class ClusterReceiver {
     /** Live items held per channel while its gap is being filled; beyond this, reset instead. */
     static final int MAX_HELD = 10_000;
     private static final long RETRY_MILLIS = 500;
+    private static final long REPLAY_TIMEOUT_MILLIS = 5_000;
     /**
      * Items read from Redis but not yet ordered on the bus thread. Beyond this the node is too slow
      * to keep up: items are dropped here, counted, and the channel's next item shows the gap, which
@@ -383,7 +384,9 @@ final class ClusterReceiver {
                 track.recent = new ArrayList<>();
             }
             // Read only once subscribed: from then on, every later item reaches this node live.
-            track.subscribed.thenCompose(ok -> link.run(RedisScripts.READ,
+            // Bounded: while Redis is unreachable the client gets the reset signal, not an endless wait.
+            track.subscribed.copy().orTimeout(REPLAY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+                    .thenCompose(ok -> link.run(RedisScripts.READ,
                             new String[] {keys.state(channel), keys.history(channel)}, "-"))
                     .whenComplete((r, failure) -> thread.execute(() -> {
                         ChannelHistory.Replay replay = failure != null ? gone(channel, failure)

@@ -72,6 +72,7 @@ final class RedisLink implements AutoCloseable {
                     firstTime = connected.add(connection);
                 }
                 if (started && !firstTime) {
+                    loadScripts(); // a restarted Redis has none: load before most publishes need them
                     listener.onReconnected();
                 }
             }
@@ -125,8 +126,20 @@ final class RedisLink implements AutoCloseable {
     /** Connects both connections now; throws Lettuce's exception if Redis cannot be reached. */
     static RedisLink connect(ClusterConfig config, String clientName, Listener listener) {
         RedisLink link = new RedisLink(config, clientName, listener);
+        link.loadScripts();
         link.started = true;
         return link;
+    }
+
+    /**
+     * Loads the scripts ahead of use. {@link #run} still falls back to {@code EVAL} on {@code NOSCRIPT},
+     * but a burst of fall-backs right after a Redis restart could let a later item overtake an
+     * earlier one, so the load is done as soon as a connection is back.
+     */
+    private void loadScripts() {
+        for (RedisScripts.Script s : List.of(RedisScripts.PUBLISH, RedisScripts.READ)) {
+            commands.scriptLoad(s.text());
+        }
     }
 
     boolean sharded() {
