@@ -279,9 +279,10 @@ final class ClusterReceiver {
         pubsub.fanOut(List.of(m.item()));
     }
 
+    /** The reset signal for one channel: its held requests ask their origin again (as after recover). */
     private void reset(String channel) {
         stats.resets.increment();
-        pubsub.recoverSubscribers();
+        pubsub.updateChannel(channel);
     }
 
     /** Reads what the channel holds after its last delivered item, delivers it, then the held items. */

@@ -90,7 +90,7 @@ public final class RedisBus implements PublishSequencer {
                         link().subscribeGlobal(keys.control());
                     }
                 });
-        this.receiver = new ClusterReceiver(pubsub, thread, link, keys, cluster.subscriptionLinger().toMillis(),
+        this.receiver = new ClusterReceiver(pubsub, thread, link, keys, config.handler().subscriptionLinger().toMillis(),
                 historyChannels, config.historyTtl().toMillis(), stats);
         r[0] = receiver;
     }

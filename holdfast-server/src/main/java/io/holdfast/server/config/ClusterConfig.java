@@ -1,13 +1,11 @@
 package io.holdfast.server.config;
 
-import java.time.Duration;
-
 /**
  * The {@code [cluster]} section: where the Redis bus between Holdfast nodes lives. Without a
  * {@code redis_url} there is no cluster at all (no Redis, no Lettuce connection), so a single node
- * runs exactly as before. {@code subscription_linger} is Pushpin's {@code [handler]} key: how long a
- * node stays subscribed in Redis to a channel after its last local subscriber left, so a client that
- * reconnects at once finds the subscription still there.
+ * runs exactly as before. How long a node keeps an unused Redis subscription is Pushpin's
+ * {@code [handler] subscription_linger} ({@link HandlerSettings#subscriptionLinger()}), the same
+ * setting that keeps ZeroMQ SUB interest.
  *
  * @param redisUrl a URI as Lettuce reads it ({@code redis://}, {@code rediss://},
  *        {@code redis-sentinel://…#master}); with {@code redisCluster} a comma list of seed nodes;
@@ -15,15 +13,11 @@ import java.time.Duration;
  * @param redisCluster whether the URI names a Redis Cluster (sharded pub/sub, {@code SSUBSCRIBE})
  * @param nodeId this node's name in logs and in Redis client names; null means host name plus port
  * @param keyPrefix prefix of every key and pub/sub channel Holdfast uses in Redis
- * @param subscriptionLinger how long to keep an unused Redis subscription
  */
-public record ClusterConfig(String redisUrl, boolean redisCluster, String nodeId, String keyPrefix,
-        Duration subscriptionLinger) {
+public record ClusterConfig(String redisUrl, boolean redisCluster, String nodeId, String keyPrefix) {
     public static final String DEFAULT_KEY_PREFIX = "holdfast:";
-    public static final Duration DEFAULT_SUBSCRIPTION_LINGER = Duration.ofSeconds(60);
     /** No Redis: one node alone. */
-    public static final ClusterConfig NONE = new ClusterConfig(null, false, null, DEFAULT_KEY_PREFIX,
-            DEFAULT_SUBSCRIPTION_LINGER);
+    public static final ClusterConfig NONE = new ClusterConfig(null, false, null, DEFAULT_KEY_PREFIX);
 
     public ClusterConfig {
         if (redisUrl != null && redisUrl.isBlank()) {
@@ -39,9 +33,6 @@ public record ClusterConfig(String redisUrl, boolean redisCluster, String nodeId
             throw new IllegalArgumentException("keyPrefix: \"" + keyPrefix + "\" (expected: no { or }, "
                     + "Holdfast puts the channel in braces as the Redis Cluster hash tag)");
         }
-        if (subscriptionLinger == null || subscriptionLinger.isNegative()) {
-            throw new IllegalArgumentException("subscriptionLinger: " + subscriptionLinger + " (expected: >= 0)");
-        }
     }
 
     public boolean enabled() {
@@ -49,22 +40,18 @@ public record ClusterConfig(String redisUrl, boolean redisCluster, String nodeId
     }
 
     public ClusterConfig withRedisUrl(String url) {
-        return new ClusterConfig(url, redisCluster, nodeId, keyPrefix, subscriptionLinger);
+        return new ClusterConfig(url, redisCluster, nodeId, keyPrefix);
     }
 
     public ClusterConfig withRedisCluster(boolean value) {
-        return new ClusterConfig(redisUrl, value, nodeId, keyPrefix, subscriptionLinger);
+        return new ClusterConfig(redisUrl, value, nodeId, keyPrefix);
     }
 
     public ClusterConfig withNodeId(String value) {
-        return new ClusterConfig(redisUrl, redisCluster, value, keyPrefix, subscriptionLinger);
+        return new ClusterConfig(redisUrl, redisCluster, value, keyPrefix);
     }
 
     public ClusterConfig withKeyPrefix(String value) {
-        return new ClusterConfig(redisUrl, redisCluster, nodeId, value, subscriptionLinger);
-    }
-
-    public ClusterConfig withSubscriptionLinger(Duration value) {
-        return new ClusterConfig(redisUrl, redisCluster, nodeId, keyPrefix, value);
+        return new ClusterConfig(redisUrl, redisCluster, nodeId, value);
     }
 }

@@ -228,7 +228,7 @@ class ClusterTest {
 
     @Test
     void aNodeLeavesARedisChannelOnlyAfterTheLinger() throws Exception {
-        Holdfast b = node("b", "* test", c -> c.cluster(c.cluster().withSubscriptionLinger(Duration.ofMillis(300))));
+        Holdfast b = node("b", "* test", c -> c.handler(c.handler().withSubscriptionLinger(Duration.ofMillis(300))));
         StreamClients.Stream s = clients.open(b.port(), "/stream?channel=l");
         awaitSubscribed(b, "l");
         assertThat(redis.subscribers("holdfast:{l}")).isEqualTo(1);

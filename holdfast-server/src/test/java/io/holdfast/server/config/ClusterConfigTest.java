@@ -19,11 +19,11 @@ class ClusterConfigTest {
         assertThat(c.cluster().enabled()).isFalse();
         assertThat(c.cluster()).isEqualTo(ClusterConfig.NONE);
         assertThat(c.cluster().keyPrefix()).isEqualTo("holdfast:");
-        assertThat(c.cluster().subscriptionLinger()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.handler().subscriptionLinger()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
-    void theClusterSectionAndPushpinsSubscriptionLingerAreRead(@TempDir Path dir) throws Exception {
+    void theClusterSectionIsReadAndSubscriptionLingerIsPushpinsKey(@TempDir Path dir) throws Exception {
         Path conf = dir.resolve("pushpin.conf");
         Files.writeString(conf, """
                 [handler]
@@ -34,14 +34,15 @@ class ClusterConfigTest {
                 key_prefix=app1:
                 """);
         PushpinConfLoader.Result r = PushpinConfLoader.load(conf);
-        ClusterConfig c = r.builder().build().cluster();
+        HoldfastConfig all = r.builder().build();
+        ClusterConfig c = all.cluster();
         assertThat(r.warnings()).isEmpty();
         assertThat(c.enabled()).isTrue();
         assertThat(c.redisUrl()).isEqualTo("redis-sentinel://127.0.0.1:26379/0#mymaster");
         assertThat(c.redisCluster()).isFalse();
         assertThat(c.nodeId()).isEqualTo("edge-1");
         assertThat(c.keyPrefix()).isEqualTo("app1:");
-        assertThat(c.subscriptionLinger()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(all.handler().subscriptionLinger()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
