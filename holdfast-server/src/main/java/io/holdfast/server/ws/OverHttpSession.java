@@ -283,10 +283,6 @@ final class OverHttpSession extends WsSession implements OriginListener {
                 : GripMode.fromExtensions(r.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
         socket = WebSocketAccept.accept(connection, request, OverHttpRequests.clientHandshakeHeaders(r),
                 r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL), this);
-        if (socket == null) {
-            end("unsupported WebSocket version");
-            return;
-        }
         opened = true;
         onAccepted(target);
         applyHeaders(r);

@@ -260,13 +260,6 @@ final class PassthroughSession extends WsSession {
                 new WebSocketFrameAggregator(services.config().webSocketMaxMessageSize()));
 
         socket = WebSocketAccept.accept(connection, request, toClient, subprotocol, this);
-        if (socket == null) {
-            // The client's WebSocket version is unsupported; Netty has answered it (426).
-            finished = true;
-            closeOriginNow();
-            connection.completeExchange(426, 0, false, "unsupported WebSocket version");
-            return;
-        }
         upgraded = true;
         grip = mode;
         LOG.debug("conn={} passthrough WebSocket to {} open{}", connection.id(), target.describe(),
