@@ -29,6 +29,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -373,14 +374,41 @@ final class OverHttpSession extends WsSession implements OriginListener {
         }
     }
 
+    /**
+     * The origin's CLOSE. A code no endpoint may send (RFC 6455 §7.4) or a reason that is not UTF-8
+     * (§5.5.1) is not relayed: the origin gets CLOSE 1002 or 1007 and the client 1011.
+     */
     private void onOriginClose(WebSocketEvent close, boolean awaitingCloseAck) {
         int code = close.closeCode();
+        byte[] content = close.content();
+        int problem = 0;
+        // 1005 is read as "no code", which is what an origin echoing a code-less close means by it.
+        if (content.length >= 2 && code != WebSocketCloseStatus.EMPTY.code() && !CloseCodes.isValid(code)) {
+            problem = WebSocketCloseStatus.PROTOCOL_ERROR.code();
+        } else if (content.length > 2 && !ByteBufUtil.isText(Unpooled.wrappedBuffer(content, 2, content.length - 2),
+                StandardCharsets.UTF_8)) {
+            problem = WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code();
+        }
+        if (problem != 0) {
+            LOG.info("conn={} origin {} sent a bad CLOSE (code {}); answering {}", connection.id(), target.describe(),
+                    code, problem);
+            if (!awaitingCloseAck) {
+                requests.postAndForget(target, WebSocketEvent.close(problem, ""), meta());
+            }
+            closeClient(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "origin error", "bad close from origin");
+            return;
+        }
         String reason = close.closeReason();
         if (!awaitingCloseAck) {
             // The origin closes first: close the client, then send our own CLOSE (spec 2.2).
-            requests.postAndForget(target, WebSocketEvent.close(code, reason), meta());
+            requests.postAndForget(target, closeEvent(code, reason), meta());
         }
         closeClient(code, reason, awaitingCloseAck ? "closed by client" : "closed by origin");
+    }
+
+    /** A CLOSE event; 1005 ("no code") becomes a CLOSE without content, as Pushpin sends it. */
+    private static WebSocketEvent closeEvent(int code, String reason) {
+        return code == WebSocketCloseStatus.EMPTY.code() ? WebSocketEvent.close() : WebSocketEvent.close(code, reason);
     }
 
     /** After a response: send what queued meanwhile, or wait with the keep-alive timer running. */
@@ -457,7 +485,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
             return;
         }
         clientClosing = true;
-        enqueue(WebSocketEvent.close(code, reason));
+        enqueue(closeEvent(code, reason));
     }
 
     private void enqueue(WebSocketEvent event) {

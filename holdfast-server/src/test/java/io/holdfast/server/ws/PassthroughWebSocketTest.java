@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.holdfast.server.testing.Holdfast;
+import io.holdfast.server.testing.RawWebSocket;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -47,6 +48,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PassthroughWebSocketTest {
     private WsOrigin origin;
@@ -174,6 +177,52 @@ class PassthroughWebSocketTest {
         client.ws.sendClose(4002, "done").join();
         assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).isEqualTo("4002 done");
         assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("4002 done");
+    }
+
+    @Test
+    void anInvalidClientCloseCodeGets1002AndNeverReachesTheOrigin() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/echo")) {
+            raw.close(5000, "bye".getBytes(CharsetUtil.UTF_8));
+            assertThat(raw.readCloseCode()).isEqualTo(1002);
+        }
+        // The client is gone as far as the origin can tell ("going away"), never "5000 bye".
+        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).isEqualTo("1001 ");
+    }
+
+    @Test
+    void aCloseFromTheClientWithoutACodeReachesTheOriginWithoutOne() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/echo")) {
+            raw.frame(0x8, true, new byte[0]);
+            assertThat(raw.readCloseCode()).isEqualTo(1005);
+        }
+        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).isEqualTo("-1 ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {999, 1005, 2000, 5000})
+    void anInvalidOriginCloseCodeGets1002AndTheClient1011(int code) throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        Client client = connect("/echo");
+
+        client.send("rawclose:" + code);
+        assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
+        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).startsWith("1002 ");
+    }
+
+    @Test
+    void anOriginCloseReasonThatIsNotUtf8Gets1007() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        Client client = connect("/echo");
+
+        client.send("badreason");
+        assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
+        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).startsWith("1007 ");
     }
 
     @Test
@@ -389,6 +438,15 @@ class PassthroughWebSocketTest {
                     String s = text.text();
                     if (s.equals("drop")) {
                         ctx.close();
+                    } else if (s.startsWith("rawclose:")) {
+                        // A close frame with any code, even one Netty would refuse to build; the connection
+                        // stays open for Holdfast's answer.
+                        int code = Integer.parseInt(s.substring(9));
+                        ctx.writeAndFlush(new CloseWebSocketFrame(true, 0,
+                                Unpooled.wrappedBuffer(new byte[] {(byte) (code >> 8), (byte) code, 'x'})));
+                    } else if (s.equals("badreason")) {
+                        ctx.writeAndFlush(new CloseWebSocketFrame(true, 0,
+                                Unpooled.wrappedBuffer(new byte[] {3, (byte) 0xe8, (byte) 0xc3, 0x28})));
                     } else if (s.startsWith("close:")) {
                         String[] parts = s.split(":", 3);
                         ctx.writeAndFlush(new CloseWebSocketFrame(Integer.parseInt(parts[1]), parts[2]))
