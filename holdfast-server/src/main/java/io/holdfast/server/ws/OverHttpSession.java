@@ -48,7 +48,11 @@ import org.slf4j.LoggerFactory;
  */
 final class OverHttpSession extends WsSession implements OriginListener {
     private static final Logger LOG = LoggerFactory.getLogger(OverHttpSession.class);
-    /** Spec 2.2: response bodies over 1,000,000 bytes are an error. */
+    /**
+     * Spec 2.2: response bodies over 1,000,000 bytes are an error. Holdfast adds
+     * {@code websocket_max_message_size} to it, so one message of the largest size a client may get
+     * fits with room for other events (Pushpin's limit would refuse a 1 MiB message).
+     */
     static final int MAX_RESPONSE_BODY = 1_000_000;
     /** Spec 2.2: a rejection body is relayed up to 100,000 bytes. */
     static final int MAX_REJECTION_BODY = 100_000;
@@ -56,6 +60,8 @@ final class OverHttpSession extends WsSession implements OriginListener {
     static final int MAX_BATCH_BYTES = 200_000;
 
     private final Route route;
+    private final int maxMessage;
+    private final int maxResponseBody;
     private final OverHttpRequests requests;
     private final ArrayDeque<WebSocketEvent> queue = new ArrayDeque<>();
     private int queuedBytes;
@@ -83,6 +89,8 @@ final class OverHttpSession extends WsSession implements OriginListener {
     OverHttpSession(ClientConnection connection, RequestContext request, PubSub pubsub) {
         super(connection, request, pubsub);
         this.route = request.route();
+        this.maxMessage = connection.services().config().webSocketMaxMessageSize();
+        this.maxResponseBody = MAX_RESPONSE_BODY + maxMessage;
         this.requests = new OverHttpRequests(connection.services(), request, connection.key(), connection.channel().eventLoop());
     }
 
@@ -191,9 +199,14 @@ final class OverHttpSession extends WsSession implements OriginListener {
                 fail("malformed response from origin");
                 return;
             }
-            if (responseBody.readableBytes() + content.content().readableBytes() > MAX_RESPONSE_BODY) {
+            if (responseBody.readableBytes() + content.content().readableBytes() > maxResponseBody) {
                 content.release();
-                fail("response body over " + MAX_RESPONSE_BODY + " bytes");
+                String why = "response body over " + maxResponseBody + " bytes";
+                if (opened) {
+                    originTooLarge(why);
+                } else {
+                    fail(why);
+                }
                 return;
             }
             responseBody.addComponent(true, content.content());
@@ -333,8 +346,16 @@ final class OverHttpSession extends WsSession implements OriginListener {
                 return;
             }
             switch (e.type()) {
-                case TEXT -> onOriginText(e.content());
-                case BINARY -> onOriginBinary(e.content());
+                case TEXT, BINARY -> {
+                    if (e.content().length > maxMessage) {
+                        originTooLarge("a message of " + e.content().length + " bytes (websocket_max_message_size "
+                                + maxMessage + ")");
+                    } else if (e.type() == WebSocketEvent.Type.TEXT) {
+                        onOriginText(e.content());
+                    } else {
+                        onOriginBinary(e.content());
+                    }
+                }
                 case PING -> sendToClient(new PingWebSocketFrame(Unpooled.wrappedBuffer(e.content())));
                 case PONG -> sendToClient(new PongWebSocketFrame(Unpooled.wrappedBuffer(e.content())));
                 case CLOSE -> onOriginClose(e, awaitingCloseAck);
@@ -533,6 +554,17 @@ final class OverHttpSession extends WsSession implements OriginListener {
     }
 
     // ---- failures and teardown ----
+
+    /**
+     * The origin sent more than {@code websocket_max_message_size} allows: like a passthrough origin,
+     * it gets CLOSE 1009 and so does the client (RFC 6455 §7.4.1).
+     */
+    private void originTooLarge(String what) {
+        LOG.warn("conn={} ws-over-http origin {} sent {}; closing with 1009", connection.id(), target.describe(), what);
+        requests.postAndForget(target, WebSocketEvent.close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
+                "message too large"), meta());
+        closeClient(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "origin message too large", "origin message too large");
+    }
 
     /** The session cannot go on: 1011 to an open client, 502 before the handshake. */
     private void fail(String reason) {

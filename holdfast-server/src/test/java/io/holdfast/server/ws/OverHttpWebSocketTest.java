@@ -60,6 +60,8 @@ class OverHttpWebSocketTest {
                     out.add(WebSocketEvent.binary("no prefix".getBytes(StandardCharsets.UTF_8)));
                 } else if (t.equals("close-me")) {
                     out.add(WebSocketEvent.close(4000, "bye"));
+                } else if (t.startsWith("big:")) {
+                    out.add(WebSocketEvent.text("m:" + "x".repeat(Integer.parseInt(t.substring(4)) - 2)));
                 } else if (t.startsWith("close-with:")) {
                     out.add(WebSocketEvent.close(Integer.parseInt(t.substring(11)), "bad"));
                 } else if (t.equals("close-bad-reason")) {
@@ -180,6 +182,45 @@ class OverHttpWebSocketTest {
         origin.nextWithEvents();
         origin.nextWithEvents();
         assertThat(origin.nextWithEvents().events().get(0).closeCode()).isEqualTo(1007);
+    }
+
+    private static final int MIB = 1024 * 1024;
+
+    @Test
+    void aOneMebibyteMessagePassesBothWaysByDefault() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        String payload = "a".repeat(MIB - 5);
+        client.send("echo:" + payload);
+        assertThat(client.next()).isEqualTo(payload);
+        origin.nextWithEvents();
+        assertThat(origin.nextWithEvents().events().get(0).content()).hasSize(MIB);
+        assertThat(client.closed).isNotDone();
+    }
+
+    @Test
+    void theLimitIsWebsocketMaxMessageSizeInBothDirections() throws Exception {
+        start(b -> b.webSocketMaxMessageSize(100_000));
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        String payload = "b".repeat(100_000 - 5);
+        client.send("echo:" + payload);
+        assertThat(client.next()).isEqualTo(payload);
+        client.send("big:100001");
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+    }
+
+    @Test
+    void anOriginMessageOverTheLimitClosesBothSidesWith1009() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        client.send("big:" + (MIB + 1));
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+        origin.nextWithEvents();
+        origin.nextWithEvents();
+        assertThat(origin.nextWithEvents().events().get(0).closeCode()).isEqualTo(1009);
     }
 
     @Test

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.CharsetUtil;
@@ -225,6 +226,46 @@ class PassthroughWebSocketTest {
         assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).startsWith("1007 ");
     }
 
+    private static final int MIB = 1024 * 1024;
+
+    @Test
+    void aOneMebibyteMessagePassesBothWaysByDefault() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        Client client = connect("/echo");
+
+        String payload = "a".repeat(MIB);
+        client.send(payload);
+        assertThat(client.next()).isEqualTo(payload);
+        client.send("big:" + MIB);
+        assertThat(client.next()).hasSize(MIB);
+        assertThat(client.closed).isNotDone();
+    }
+
+    @Test
+    void anOriginMessageOverTheLimitClosesBothSidesWith1009() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start(b -> b.webSocketMaxMessageSize(64 * 1024), "* " + origin.target());
+        Client client = connect("/echo");
+
+        client.send("big:" + (64 * 1024 + 1));
+        assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).startsWith("1009 ");
+    }
+
+    @Test
+    void theLimitFollowsWebsocketMaxMessageSize() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start(b -> b.webSocketMaxMessageSize(100_000), "* " + origin.target());
+        Client client = connect("/echo");
+
+        String payload = "c".repeat(100_000);
+        client.send(payload);
+        assertThat(client.next()).isEqualTo(payload);
+        client.send("big:100001");
+        assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+    }
+
     @Test
     void originReceivesGripSigAndTheGripExtensionOffer() throws Exception {
         origin = new WsOrigin("grip");
@@ -300,7 +341,7 @@ class PassthroughWebSocketTest {
 
         static Client connect(URI uri) {
             Client c = new Client();
-            c.ws = Holdfast.CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+            c.ws = Holdfast.CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
                     .buildAsync(uri, c).join();
             return c;
         }
@@ -310,9 +351,9 @@ class PassthroughWebSocketTest {
         }
 
         String next() throws InterruptedException {
-            String m = messages.poll(5, TimeUnit.SECONDS);
+            String m = messages.poll(20, TimeUnit.SECONDS);
             if (m == null) {
-                throw new AssertionError("no message within 5 s");
+                throw new AssertionError("no message within 20 s");
             }
             return m;
         }
@@ -366,6 +407,8 @@ class PassthroughWebSocketTest {
                     .checkStartsWith(true)
                     .handleCloseFrames(false)
                     .sendCloseFrame(null) // "drop" must drop the TCP connection without a close frame
+                    .decoderConfig(io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig.newBuilder()
+                            .maxFramePayloadLength(16 * 1024 * 1024).build())
                     .build();
             server = new ServerBootstrap()
                     .group(group)
@@ -375,7 +418,8 @@ class PassthroughWebSocketTest {
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                     new ExtensionAnswer(extensionAnswer), new Gate(),
-                                    new WebSocketServerProtocolHandler(config), new Echo());
+                                    new WebSocketServerProtocolHandler(config),
+                                    new WebSocketFrameAggregator(16 * 1024 * 1024), new Echo());
                         }
                     })
                     .bind("127.0.0.1", 0).sync().channel();
@@ -438,6 +482,8 @@ class PassthroughWebSocketTest {
                     String s = text.text();
                     if (s.equals("drop")) {
                         ctx.close();
+                    } else if (s.startsWith("big:")) {
+                        ctx.writeAndFlush(new TextWebSocketFrame("x".repeat(Integer.parseInt(s.substring(4)))));
                     } else if (s.startsWith("rawclose:")) {
                         // A close frame with any code, even one Netty would refuse to build; the connection
                         // stays open for Holdfast's answer.
