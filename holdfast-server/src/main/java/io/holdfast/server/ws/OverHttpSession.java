@@ -1,5 +1,6 @@
 package io.holdfast.server.ws;
 
+import io.holdfast.grip.websocket.WebSocketContext;
 import io.holdfast.grip.websocket.WebSocketEvent;
 import io.holdfast.grip.websocket.WebSocketEventCodec;
 import io.holdfast.grip.websocket.WebSocketEventException;
@@ -30,8 +31,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -63,8 +62,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     private final int maxMessage;
     private final int maxResponseBody;
     private final OverHttpRequests requests;
-    private final ArrayDeque<WebSocketEvent> queue = new ArrayDeque<>();
-    private int queuedBytes;
+    private final OverHttpOutbox outbox = new OverHttpOutbox(MAX_BATCH_BYTES);
     private int targetIndex;
     private Target target;
     private OriginConnector.PoolKey key;
@@ -77,7 +75,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     private int retries;
 
     // The request in flight.
-    private List<WebSocketEvent> inFlight;
+    private OverHttpOutbox.Batch inFlight;
     private Channel origin;
     private boolean reusedConnection;
     private boolean staleRetried;
@@ -96,13 +94,13 @@ final class OverHttpSession extends WsSession implements OriginListener {
 
     void start() {
         target = route.targets().get(0);
-        send(List.of(WebSocketEvent.open()));
+        send(OverHttpOutbox.Batch.of(List.of(WebSocketEvent.open())));
     }
 
     // ---- requests to the origin ----
 
-    private void send(List<WebSocketEvent> events) {
-        inFlight = events;
+    private void send(OverHttpOutbox.Batch batch) {
+        inFlight = batch;
         cancelKeepAlive();
         acquire();
     }
@@ -140,7 +138,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
         requestWritten = false;
         ch.pipeline().get(OriginChannelHandler.class).attach(this);
         ch.config().setAutoRead(true);
-        FullHttpRequest post = requests.build(target, inFlight, meta());
+        FullHttpRequest post = requests.build(target, inFlight.events(), meta(), inFlight.replayedBytes());
         ch.writeAndFlush(post).addListener(f -> {
             if (f.isSuccess() && origin == ch) {
                 requestWritten = true;
@@ -264,7 +262,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
                 OriginChannelHandler.closeDetached(ch);
             }
         }
-        List<WebSocketEvent> sent = inFlight;
+        OverHttpOutbox.Batch sent = inFlight;
         inFlight = null;
         retries = 0;
         staleRetried = false;
@@ -278,6 +276,12 @@ final class OverHttpSession extends WsSession implements OriginListener {
     private void onOpenResponse(HttpResponse r, byte[] body) {
         if (!OverHttpRequests.isEventsResponse(r)) {
             rejectWithOriginResponse(r, body);
+            return;
+        }
+        OverHttpOutbox.Outcome accepted = outbox.onAnswer(OverHttpOutbox.Batch.of(List.of()),
+                r.headers().get(WebSocketContext.CONTENT_BYTES_ACCEPTED_HEADER));
+        if (!accepted.ok()) {
+            fail(accepted.error());
             return;
         }
         List<WebSocketEvent> events;
@@ -304,11 +308,19 @@ final class OverHttpSession extends WsSession implements OriginListener {
         afterResponse();
     }
 
-    private void onLaterResponse(HttpResponse r, byte[] body, List<WebSocketEvent> sent) {
+    private void onLaterResponse(HttpResponse r, byte[] body, OverHttpOutbox.Batch sent) {
         if (!OverHttpRequests.isEventsResponse(r)) {
             fail("origin answered " + r.status() + " instead of 200 application/websocket-events");
             return;
         }
+        // Spec 2.2, Pushpin 1.41: what the origin did not accept is offered again in the next request.
+        OverHttpOutbox.Outcome accepted = outbox.onAnswer(sent,
+                r.headers().get(WebSocketContext.CONTENT_BYTES_ACCEPTED_HEADER));
+        if (!accepted.ok()) {
+            fail(accepted.error());
+            return;
+        }
+        resumeClientIfDrained();
         List<WebSocketEvent> events;
         try {
             events = WebSocketEventCodec.decode(body);
@@ -317,7 +329,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
             return;
         }
         applyHeaders(r);
-        boolean sentClose = sent.stream().anyMatch(e -> e.type() == WebSocketEvent.Type.CLOSE);
+        boolean sentClose = accepted.closeSent();
         onEvents(events, sentClose);
         if (!ended() && sentClose) {
             // Spec 2.2: no CLOSE in the answer to ours counts as an unclean disconnect; close anyway.
@@ -432,12 +444,15 @@ final class OverHttpSession extends WsSession implements OriginListener {
         return code == WebSocketCloseStatus.EMPTY.code() ? WebSocketEvent.close() : WebSocketEvent.close(code, reason);
     }
 
-    /** After a response: send what queued meanwhile, or wait with the keep-alive timer running. */
+    /**
+     * After a response: send what queued meanwhile, or wait with the keep-alive timer running. Content
+     * the origin did not accept waits for new data, a keep-alive or a refresh (as in Pushpin).
+     */
     private void afterResponse() {
         if (ended()) {
             return;
         }
-        if (!queue.isEmpty() && !detached()) {
+        if (outbox.hasNewData() && !detached()) {
             sendQueued();
         } else {
             scheduleKeepAlive();
@@ -445,21 +460,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     }
 
     private void sendQueued() {
-        List<WebSocketEvent> batch = new ArrayList<>();
-        int bytes = 0;
-        boolean oneEvent = target.oneEvent();
-        while (!queue.isEmpty()) {
-            WebSocketEvent next = queue.peek();
-            int size = next.content().length;
-            if (!batch.isEmpty() && (oneEvent || bytes + size > MAX_BATCH_BYTES)) {
-                break;
-            }
-            batch.add(queue.poll());
-            bytes += size;
-        }
-        queuedBytes -= bytes;
-        resumeClientIfDrained();
-        send(batch);
+        send(outbox.next(target.oneEvent()));
     }
 
     private void scheduleKeepAlive() {
@@ -472,7 +473,11 @@ final class OverHttpSession extends WsSession implements OriginListener {
     private void onKeepAlive() {
         keepAliveTimer = null;
         if (!ended() && inFlight == null) {
-            send(List.of()); // an empty body is a keep-alive (spec 2.2)
+            if (!outbox.isEmpty() && !detached()) {
+                sendQueued(); // content waiting for a replay goes along, as Pushpin sends it
+            } else {
+                send(OverHttpOutbox.Batch.of(List.of())); // an empty body is a keep-alive (spec 2.2)
+            }
         }
     }
 
@@ -510,9 +515,8 @@ final class OverHttpSession extends WsSession implements OriginListener {
     }
 
     private void enqueue(WebSocketEvent event) {
-        queue.add(event);
-        queuedBytes += event.content().length;
-        if (queuedBytes > MAX_BATCH_BYTES && socket != null) {
+        outbox.add(event);
+        if (outbox.queuedBytes() > MAX_BATCH_BYTES && socket != null) {
             socket.channel().config().setAutoRead(false);
         }
         if (opened && inFlight == null && retryTimer == null) {
@@ -521,7 +525,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     }
 
     private void resumeClientIfDrained() {
-        if (queuedBytes <= MAX_BATCH_BYTES / 2 && socket != null && !socket.channel().config().isAutoRead()) {
+        if (outbox.queuedBytes() <= MAX_BATCH_BYTES / 2 && socket != null && !socket.channel().config().isAutoRead()) {
             socket.channel().config().setAutoRead(true);
         }
     }
@@ -529,8 +533,8 @@ final class OverHttpSession extends WsSession implements OriginListener {
     @Override
     protected void onRefresh() {
         if (opened && inFlight == null && !detached()) {
-            if (queue.isEmpty()) {
-                send(List.of());
+            if (outbox.isEmpty()) {
+                send(OverHttpOutbox.Batch.of(List.of()));
             } else {
                 sendQueued();
             }
@@ -540,8 +544,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     @Override
     protected void onDetach() {
         cancelKeepAlive();
-        queue.clear();
-        queuedBytes = 0;
+        outbox.clear();
         resumeClientIfDrained();
     }
 
@@ -624,6 +627,6 @@ final class OverHttpSession extends WsSession implements OriginListener {
             retryTimer.cancel(false);
             retryTimer = null;
         }
-        queue.clear();
+        outbox.clear();
     }
 }
