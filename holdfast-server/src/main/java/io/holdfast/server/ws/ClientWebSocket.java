@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -140,7 +141,8 @@ public final class ClientWebSocket extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof TooLongFrameException || cause instanceof DecompressionException) {
+            // A DecompressionException is a permessage-deflate message inflating past the limit.
             LOG.info("conn={} WebSocket message too large: {}", connectionId, cause.getMessage());
             close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too large");
         } else if (cause instanceof CorruptedWebSocketFrameException corrupt) {

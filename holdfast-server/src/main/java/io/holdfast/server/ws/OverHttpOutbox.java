@@ -165,8 +165,13 @@ final class OverHttpOutbox {
         }
         replayEvents = Math.max(sent.messageEvents() - removedEvents, 0);
         replayBytes = offered - messageBytesAccepted;
-        if (!sent.hasClose() || messageBytesAccepted < offered) {
-            // A CLOSE behind content that was not all accepted was not taken either: it goes again.
+        if (!sent.hasClose()) {
+            return new Outcome(false, null);
+        }
+        if (messageBytesAccepted < offered) {
+            // A CLOSE behind content that was not all accepted was not taken either: it goes again, with
+            // the replay, and like the replay it is no reason for a request of its own.
+            replayEvents++;
             return new Outcome(false, null);
         }
         if (accepted < total) {

@@ -5,6 +5,7 @@ import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.RequestContext;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -31,6 +32,8 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageD
 public final class WebSocketAccept {
     static final String AGGREGATOR = "ws-aggregate";
     static final String SOCKET = "ws";
+    /** Netty's default compression level for permessage-deflate. */
+    private static final int DEFLATE_LEVEL = 6;
 
     private WebSocketAccept() {}
 
@@ -65,7 +68,7 @@ public final class WebSocketAccept {
         ClientWebSocket socket = new ClientWebSocket(connection.id(), listener);
         p.addBefore(HandlerNames.CLIENT, AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
         p.addBefore(HandlerNames.CLIENT, SOCKET, socket);
-        WebSocketServerExtension deflate = compression ? negotiateDeflate(req) : null;
+        WebSocketServerExtension deflate = compression ? negotiateDeflate(req, maxMessage) : null;
         if (deflate != null) {
             responseHeaders = responseHeaders.copy().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
                     format(deflate.newReponseData()));
@@ -79,13 +82,19 @@ public final class WebSocketAccept {
         return socket;
     }
 
-    /** permessage-deflate (RFC 7692), when the client offered it and {@code allow_compression} is on. */
-    private static WebSocketServerExtension negotiateDeflate(HttpRequest req) {
+    /**
+     * permessage-deflate (RFC 7692), when the client offered it and {@code allow_compression} is on.
+     * A frame may inflate to at most {@code maxMessage} bytes, so the size limit holds for compressed
+     * messages too (Netty's default has no bound).
+     */
+    private static WebSocketServerExtension negotiateDeflate(HttpRequest req, int maxMessage) {
         String offered = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
         if (offered == null) {
             return null;
         }
-        PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker();
+        PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker(
+                DEFLATE_LEVEL, ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(), PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, false, false,
+                maxMessage);
         for (WebSocketExtensionData data : WebSocketExtensionUtil.extractExtensions(offered)) {
             WebSocketServerExtension extension = handshaker.handshakeExtension(data);
             if (extension != null) {

@@ -82,6 +82,25 @@ class ClientWebSocketTest {
     }
 
     @Test
+    void aCompressedMessageInflatingPastTheLimitClosesWith1009() throws Exception {
+        holdfast.close();
+        holdfast = Holdfast.start(b -> b.allowCompression(true).webSocketMaxMessageSize(64 * 1024).routeSpecs(List.of()));
+        try (RawWebSocket raw = RawWebSocket.handshake(holdfast.port(), "/test/websocket",
+                "Sec-WebSocket-Key: " + RawWebSocket.GOOD_KEY + "\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            assertThat(raw.head).startsWith("HTTP/1.1 101").containsIgnoringCase("permessage-deflate");
+            // RFC 7692 §7.2.1: raw deflate, flushed, without the final 00 00 ff ff; a few KiB inflate to 1 MiB.
+            java.util.zip.Deflater deflater = new java.util.zip.Deflater(9, true);
+            deflater.setInput(new byte[1024 * 1024]);
+            byte[] out = new byte[64 * 1024];
+            int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+            deflater.end();
+            raw.frame(0x40 | 0x2, true, java.util.Arrays.copyOf(out, n - 4)); // RSV1: compressed
+            assertThat(raw.readCloseCode()).isEqualTo(1009);
+        }
+    }
+
+    @Test
     void anUnmaskedClientFrameClosesWith1002() throws Exception {
         try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/test/websocket")) {
             raw.frame(0x1, false, "hi".getBytes());

@@ -98,6 +98,7 @@ class OverHttpOutboxTest {
         OverHttpOutbox.Outcome outcome = outbox.onAnswer(batch, "2");
         assertThat(outcome.ok()).isTrue();
         assertThat(outcome.closeSent()).isFalse();
+        assertThat(outbox.hasNewData()).as("the CLOSE was offered already").isFalse();
         OverHttpOutbox.Batch again = outbox.next(false);
         assertThat(texts(again)).containsExactly("TEXT:c", "CLOSE:" + new String(new byte[] {3, (byte) 0xe8}, java.nio.charset.StandardCharsets.UTF_8) + "ok");
         assertThat(again.replayedBytes()).isEqualTo(1);
