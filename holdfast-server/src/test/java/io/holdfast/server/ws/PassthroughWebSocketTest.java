@@ -189,7 +189,7 @@ class PassthroughWebSocketTest {
             assertThat(raw.readCloseCode()).isEqualTo(1002);
         }
         // The client is gone as far as the origin can tell ("going away"), never "5000 bye".
-        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).isEqualTo("1001 ");
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).isEqualTo("1001 ");
     }
 
     @Test
@@ -200,7 +200,7 @@ class PassthroughWebSocketTest {
             raw.frame(0x8, true, new byte[0]);
             assertThat(raw.readCloseCode()).isEqualTo(1005);
         }
-        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).isEqualTo("-1 ");
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).isEqualTo("-1 ");
     }
 
     @ParameterizedTest
@@ -211,8 +211,8 @@ class PassthroughWebSocketTest {
         Client client = connect("/echo");
 
         client.send("rawclose:" + code);
-        assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
-        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).startsWith("1002 ");
+        assertThat(client.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).startsWith("1002 ");
     }
 
     @Test
@@ -222,8 +222,8 @@ class PassthroughWebSocketTest {
         Client client = connect("/echo");
 
         client.send("badreason");
-        assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
-        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).startsWith("1007 ");
+        assertThat(client.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).startsWith("1007 ");
     }
 
     private static final int MIB = 1024 * 1024;
@@ -249,8 +249,8 @@ class PassthroughWebSocketTest {
         Client client = connect("/echo");
 
         client.send("big:" + (64 * 1024 + 1));
-        assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
-        assertThat(origin.closes.poll(5, TimeUnit.SECONDS)).startsWith("1009 ");
+        assertThat(client.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).startsWith("1009 ");
     }
 
     @Test
@@ -263,7 +263,7 @@ class PassthroughWebSocketTest {
         client.send(payload);
         assertThat(client.next()).isEqualTo(payload);
         client.send("big:100001");
-        assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+        assertThat(client.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
     }
 
     @Test
