@@ -129,6 +129,11 @@ public final class OriginFetch implements OriginListener {
             return;
         }
         if (msg instanceof HttpResponse r) {
+            if (r.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                finishFailure(OriginExchange.malformedHead(r));
+                return;
+            }
             response = r;
             body = origin.alloc().compositeBuffer();
         }
