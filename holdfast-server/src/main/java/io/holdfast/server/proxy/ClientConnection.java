@@ -145,6 +145,11 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             onMalformedRequest(req, result.cause());
             return;
         }
+        String hostProblem = RequestChecks.hostProblem(req);
+        if (hostProblem != null) {
+            refuse(req, HttpResponseStatus.BAD_REQUEST, hostProblem);
+            return;
+        }
         long start = System.nanoTime();
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !draining;
         String uri = req.uri();
@@ -209,6 +214,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                     exchange = services.webSockets().start(this, request, first);
                     return;
                 }
+                String forged = RequestChecks.forgedEventsProblem(req, route, info);
+                if (forged != null) {
+                    LOG.info("conn={} {}: refused a plain request with WebSocket-over-HTTP events for over_http route {}",
+                            id, remoteAddress, route.describe());
+                    respondText(HttpResponseStatus.BAD_REQUEST, forged, false);
+                    return;
+                }
                 OriginExchange origin = new OriginExchange(this, request);
                 exchange = origin;
                 origin.start();
@@ -237,8 +249,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onMalformedRequest(HttpRequest req, Throwable cause) {
-        request = new RequestContext(id, req, "", req.uri(), null, new ClientInfo(remoteAddress, false, false, key()),
-                false, System.nanoTime(), null);
         HttpResponseStatus status;
         String message;
         if (cause instanceof TooLongHttpHeaderException) {
@@ -252,6 +262,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             status = HttpResponseStatus.BAD_REQUEST;
             message = "Malformed HTTP request: " + cause.getMessage();
         }
+        refuse(req, status, message);
+    }
+
+    /** Answers a request that is not forwarded anywhere, logs it once, and closes after the answer. */
+    private void refuse(HttpRequest req, HttpResponseStatus status, String message) {
+        request = new RequestContext(id, req, "", req.uri(), null, new ClientInfo(remoteAddress, false, false, key()),
+                false, System.nanoTime(), null);
         LOG.info("conn={} {}: {} ({})", id, remoteAddress, status, message);
         respondText(status, message, false);
     }
@@ -260,6 +277,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean last = content instanceof LastHttpContent;
         if (content.decoderResult().isFailure()) {
             content.release();
+            if (exchange != null && request != null && !discardingBody && !responseStarted()) {
+                // A broken body (an invalid chunk size): the origin's half-sent request is dropped and
+                // the client told why, rather than left with a bare close.
+                Exchange e = exchange;
+                exchange = null;
+                e.onClientClosed();
+            }
             if (exchange == null && request != null && !discardingBody) {
                 onMalformedRequest(request.request(), content.decoderResult().cause());
             } else {

@@ -15,7 +15,7 @@ class BrokenOriginTest {
     private static String getThrough(String originAnswer) throws Exception {
         try (RawOrigin origin = new RawOrigin(originAnswer.getBytes(StandardCharsets.ISO_8859_1));
              Holdfast hf = Holdfast.start("* " + origin.target())) {
-            return RawHttp.exchange(hf.port(), "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            return RawHttp.exchangeUntilClose(hf.port(), "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
         }
     }
 
