@@ -66,6 +66,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private final boolean tlsListener;
     private ChannelHandlerContext codecContext;
+    private ClientDeadlines deadlines;
 
     public ClientConnection(ProxyContext services, boolean tlsListener) {
         this.services = services;
@@ -92,6 +93,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         SocketAddress remote = ctx.channel().remoteAddress();
         if (remote instanceof InetSocketAddress inet) {
             remoteAddress = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+        }
+        // In front of the codec, to see a request's first bytes before they make a request.
+        deadlines = new ClientDeadlines(services.config().clientTimeouts(), this::onClientDeadline);
+        if (ctx.pipeline().get(io.holdfast.server.listen.HandlerNames.HTTP_CODEC) != null) {
+            ctx.pipeline().addBefore(io.holdfast.server.listen.HandlerNames.HTTP_CODEC,
+                    io.holdfast.server.listen.HandlerNames.TIMEOUTS, deadlines);
+        } else {
+            ctx.pipeline().addBefore(ctx.name(), io.holdfast.server.listen.HandlerNames.TIMEOUTS, deadlines);
         }
     }
 
@@ -124,6 +133,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void dispatch(Object msg) {
         if (msg instanceof HttpRequest req) {
+            deadlines.onHead();
             onRequest(req);
             if (msg instanceof HttpContent content) {
                 onContent(content);
@@ -311,6 +321,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (last) {
             requestBodyDone = true;
+            deadlines.onBodyEnd();
         }
         if (exchange != null && !discardingBody) {
             exchange.onRequestContent(content);
@@ -318,6 +329,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             content.release();
             if (last && skippingBody) {
                 skippingBody = false;
+                deadlines.onAwaitNext();
                 processQueue();
             }
         }
@@ -355,12 +367,63 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             releaseQueued();
             return;
         }
+        bodyPaused = false; // the exchange that paused reading is gone
         if (!requestBodyDone) {
             // Answered before the body was read (a local target, an error): skip the rest, then go on.
             skippingBody = true;
+            updateAutoRead();
             return;
         }
+        deadlines.onAwaitNext();
         processQueue();
+    }
+
+    /**
+     * A client timeout passed ({@link ClientDeadlines}). An unused or idle keep-alive connection is
+     * closed quietly (RFC 9112 §9.8 lets either side close an idle connection); a request begun
+     * but not sent in time is answered 408 when no response has started, else the connection closes.
+     */
+    private void onClientDeadline(ClientDeadlines.Phase phase, java.time.Duration limit) {
+        if (closed) {
+            return;
+        }
+        String after = limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms";
+        switch (phase) {
+            case FRESH, IDLE -> {
+                // Routine for browsers and pools, so not worth an info line per connection.
+                LOG.debug("conn={} {}: closing {} connection after {}", id, remoteAddress,
+                        phase == ClientDeadlines.Phase.FRESH ? "unused" : "idle keep-alive", after);
+                closed = true;
+                releaseQueued();
+                ctx.close();
+            }
+            case HEAD -> {
+                LOG.info("conn={} {}: 408, request head incomplete after {} (client_header_timeout)", id, remoteAddress,
+                        after);
+                respondText(HttpResponseStatus.REQUEST_TIMEOUT,
+                        "Request head not received within " + after + " (client_header_timeout).", false);
+            }
+            case BODY -> onBodyTimeout(after);
+            case ANSWERING -> { }
+        }
+    }
+
+    private void onBodyTimeout(String after) {
+        boolean canAnswer = request != null
+                && (exchange == null || (exchange instanceof OriginExchange origin && !origin.responseStarted()));
+        if (!canAnswer) {
+            abort("request body stalled for " + after + " (client_body_timeout)");
+            return;
+        }
+        if (exchange != null) {
+            Exchange e = exchange;
+            exchange = null;
+            e.onClientClosed();
+        }
+        LOG.info("conn={} {}: 408, request body stalled for {} (client_body_timeout)", id, remoteAddress, after);
+        discardingBody = true;
+        respondText(HttpResponseStatus.REQUEST_TIMEOUT,
+                "Request body stalled: nothing received for " + after + " (client_body_timeout).", false);
     }
 
     private void processQueue() {
@@ -394,6 +457,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void updateAutoRead() {
         boolean read = !bodyPaused && (queued == null || queued.size() < MAX_QUEUED_MESSAGES);
+        deadlines.onReadingPaused(!read);
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
