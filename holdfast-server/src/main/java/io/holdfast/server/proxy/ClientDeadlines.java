@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One timer at most, and it is moved lazily: a read only moves the deadline, and the timer,
  * when it fires early, sleeps again for the rest. So the request path allocates no timer per read
- * or per phase (the approach of Netty's {@code IdleStateHandler}). Touched only on the channel's
- * event loop.
+ * or per phase (the approach of Netty's {@code IdleStateHandler}). Time is the event loop's ticker,
+ * so an {@code EmbeddedChannel} test can move it. Touched only on the channel's event loop.
  */
 final class ClientDeadlines extends ChannelInboundHandlerAdapter {
 
@@ -132,7 +132,7 @@ final class ClientDeadlines extends ChannelInboundHandlerAdapter {
         if (!armed) {
             return; // a pending timer fires, finds nothing armed, and stops
         }
-        deadline = System.nanoTime() + limit.toNanos();
+        deadline = ctx.executor().ticker().nanoTime() + limit.toNanos();
         if (timer != null && timerAt - deadline <= 0) {
             return; // fires in time and sleeps again for the rest
         }
@@ -144,7 +144,7 @@ final class ClientDeadlines extends ChannelInboundHandlerAdapter {
             timer.cancel(false);
         }
         timerAt = deadline;
-        timer = ctx.executor().schedule(this::onTimer, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        timer = ctx.executor().schedule(this::onTimer, Math.max(0, deadline - ctx.executor().ticker().nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     private void onTimer() {
@@ -152,7 +152,7 @@ final class ClientDeadlines extends ChannelInboundHandlerAdapter {
         if (!armed || !ctx.channel().isActive()) {
             return;
         }
-        if (System.nanoTime() - deadline < 0) {
+        if (ctx.executor().ticker().nanoTime() - deadline < 0) {
             schedule();
             return;
         }
