@@ -355,7 +355,18 @@ public final class OriginExchange implements Exchange, OriginListener {
         releaseOrigin();
         CompositeByteBuf body = gripBody;
         gripBody = null;
-        Exchange next = services.gripHandoff().accept(client, req, gripResponse, body);
+        Exchange next;
+        try {
+            next = services.gripHandoff().accept(client, req, gripResponse, body);
+        } catch (RuntimeException e) {
+            // The instructions were valid (invalid ones get a 502) but the hold failed to start, maybe
+            // after writing: the client cannot be left waiting, and a response cannot be trusted.
+            LOG.warn("conn={} GRIP hand-off failed for {} {}: {}", req.connectionId(), req.request().method(),
+                    req.pathAndQuery(), e.toString());
+            LOG.debug("conn={} GRIP hand-off failure", req.connectionId(), e);
+            client.abort("GRIP hand-off failed: " + e);
+            return;
+        }
         client.replaceExchange(this, next);
     }
 
