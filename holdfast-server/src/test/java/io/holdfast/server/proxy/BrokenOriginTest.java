@@ -58,6 +58,16 @@ class BrokenOriginTest {
     }
 
     @Test
+    void aJsonInstructHeaderWithALineBreakGives502() throws Exception {
+        String json = "{\"response\":{\"code\":200,\"headers\":{\"X-A\":\"a\\r\\nSet-Cookie: x=1\"},"
+                + "\"body\":\"hi\"}}";
+        String r = getThrough("HTTP/1.1 200 OK\r\nContent-Type: application/grip-instruct\r\nContent-Length: "
+                + json.length() + "\r\n\r\n" + json);
+        assertThat(r).startsWith("HTTP/1.1 502 ");
+        assertThat(r).contains("Invalid GRIP instructions from origin").doesNotContain("\r\nSet-Cookie");
+    }
+
+    @Test
     void aJsonInstructWhoseResponseIsNotValidHttpGives502() throws Exception {
         String json = "{\"hold\":{\"mode\":\"response\",\"channels\":[{\"name\":\"c\"}]},"
                 + "\"response\":{\"code\":200,\"reason\":\"OK\\r\\nSet-Cookie: x=1\",\"body\":\"hi\"}}";
