@@ -1,5 +1,6 @@
 package io.holdfast.server.proxy;
 
+import io.holdfast.server.listen.HandlerNames;
 import io.holdfast.server.route.Route;
 import io.holdfast.server.route.RouteTable;
 import io.holdfast.server.route.Target;
@@ -96,12 +97,8 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         // In front of the codec, to see a request's first bytes before they make a request.
         deadlines = new ClientDeadlines(services.config().clientTimeouts(), this::onClientDeadline);
-        if (ctx.pipeline().get(io.holdfast.server.listen.HandlerNames.HTTP_CODEC) != null) {
-            ctx.pipeline().addBefore(io.holdfast.server.listen.HandlerNames.HTTP_CODEC,
-                    io.holdfast.server.listen.HandlerNames.TIMEOUTS, deadlines);
-        } else {
-            ctx.pipeline().addBefore(ctx.name(), io.holdfast.server.listen.HandlerNames.TIMEOUTS, deadlines);
-        }
+        String before = ctx.pipeline().get(HandlerNames.HTTP_CODEC) != null ? HandlerNames.HTTP_CODEC : ctx.name();
+        ctx.pipeline().addBefore(before, HandlerNames.TIMEOUTS, deadlines);
     }
 
     @Override
@@ -287,7 +284,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean last = content instanceof LastHttpContent;
         if (content.decoderResult().isFailure()) {
             content.release();
-            if (exchange != null && request != null && !discardingBody && !responseStarted()) {
+            if (exchange != null && !discardingBody && nothingWrittenYet()) {
                 // A broken body (an invalid chunk size): the origin's half-sent request is dropped and
                 // the client told why, rather than left with a bare close.
                 Exchange e = exchange;
@@ -408,10 +405,14 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onBodyTimeout(String after) {
-        boolean canAnswer = request != null
+    /** True while nothing of the current request's response is written, so an error status can still go out. */
+    private boolean nothingWrittenYet() {
+        return request != null
                 && (exchange == null || (exchange instanceof OriginExchange origin && !origin.responseStarted()));
-        if (!canAnswer) {
+    }
+
+    private void onBodyTimeout(String after) {
+        if (!nothingWrittenYet()) {
             abort("request body stalled for " + after + " (client_body_timeout)");
             return;
         }
@@ -553,7 +554,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void writeEncoded(io.netty.buffer.ByteBuf encoded) {
         ChannelHandlerContext codec = codecContext;
         if (codec == null || codec.isRemoved()) {
-            codec = codecContext = ctx.pipeline().context(io.holdfast.server.listen.HandlerNames.HTTP_CODEC);
+            codec = codecContext = ctx.pipeline().context(HandlerNames.HTTP_CODEC);
         }
         if (codec == null) {
             encoded.release();
