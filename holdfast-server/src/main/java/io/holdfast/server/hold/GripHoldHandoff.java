@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
 public final class GripHoldHandoff implements GripHandoff {
     private static final Logger LOG = LoggerFactory.getLogger(GripHoldHandoff.class);
     private static final String INSTRUCT_TYPE = "application/grip-instruct";
-    /** Channels one GRIP response may name before it is refused with 502 (50 times the default subscription limit). */
+    /**
+     * Channels one GRIP response may name before it is refused with 502: 50 times the default
+     * subscription limit (or that limit, if configured higher).
+     */
     static final int MAX_CHANNELS = 1000;
 
     private final PubSub pubsub;
@@ -60,11 +63,11 @@ public final class GripHoldHandoff implements GripHandoff {
                             + response.status().code());
                 }
                 instruct = GripInstructParser.fromJson(ByteBufUtil.getBytes(body), instruct);
-                checkChannelCount(instruct);
+                checkChannelCount(instruct, connection);
                 body.release();
                 held = fromJson(instruct);
             } else {
-                checkChannelCount(instruct);
+                checkChannelCount(instruct, connection);
                 held = fromHeaders(response, instruct, body);
             }
             if (instruct.hold().isPresent() && instruct.channels().isEmpty()) {
@@ -119,10 +122,11 @@ public final class GripHoldHandoff implements GripHandoff {
      * More channels than anyone subscribes on purpose is an origin bug (a loop appending headers):
      * refused outright rather than parsed into thousands of subscriptions that would be dropped anyway.
      */
-    private static void checkChannelCount(GripInstruct instruct) throws BadInstruct {
+    private static void checkChannelCount(GripInstruct instruct, ClientConnection connection) throws BadInstruct {
         int count = instruct.channels().size();
-        if (count > MAX_CHANNELS) {
-            throw new BadInstruct("Grip-Channel: " + count + " channels named (at most " + MAX_CHANNELS
+        int ceiling = Math.max(MAX_CHANNELS, connection.services().config().connectionSubscriptionMax());
+        if (count > ceiling) {
+            throw new BadInstruct("Grip-Channel: " + count + " channels named (at most " + ceiling
                     + " are accepted, and " + "connection_subscription_max of them are subscribed)");
         }
     }
@@ -163,7 +167,7 @@ public final class GripHoldHandoff implements GripHandoff {
         GripInstruct instruct;
         try {
             instruct = GripInstructParser.fromHeaders(utf8Headers(response));
-            checkChannelCount(instruct);
+            checkChannelCount(instruct, connection);
         } catch (RuntimeException | BadInstruct e) {
             return null; // buffered instead, then answered 502 naming the header by accept()
         }
