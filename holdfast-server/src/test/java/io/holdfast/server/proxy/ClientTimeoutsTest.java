@@ -28,9 +28,11 @@ import org.junit.jupiter.api.Test;
  * configured time, with 408 where a request had begun; held requests are never cut.
  */
 class ClientTimeoutsTest {
-    private static final Duration HEADER = Duration.ofMillis(600);
-    private static final Duration BODY = Duration.ofMillis(600);
-    private static final Duration KEEP_ALIVE = Duration.ofMillis(600);
+    // Small enough for quick tests, large enough that a test thread stalled on a loaded machine
+    // (a CI runner with other builds) does not trip one where the test expects none.
+    private static final Duration HEADER = Duration.ofMillis(1000);
+    private static final Duration BODY = Duration.ofMillis(2000);
+    private static final Duration KEEP_ALIVE = Duration.ofMillis(2000);
 
     private TestOrigin origin;
     private Holdfast holdfast;
@@ -84,7 +86,7 @@ class ClientTimeoutsTest {
 
     private static String awaitClose(Socket s) {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
-        await().atMost(Duration.ofSeconds(10)).until(() -> drain(s, got));
+        await().atMost(Duration.ofSeconds(20)).until(() -> drain(s, got));
         return got.toString(StandardCharsets.ISO_8859_1);
     }
 
@@ -130,10 +132,10 @@ class ClientTimeoutsTest {
 
     @Test
     void aSlowBodyThatKeepsMovingIsNotCut() throws Exception {
-        int chunks = 8;
+        int chunks = 15;
         try (Socket s = connect()) {
             send(s, "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: " + chunks * 10 + "\r\n\r\n");
-            // 10 bytes every 200 ms: 1.6 s in all, well past the 600 ms body timeout, never idle that long.
+            // 10 bytes every 200 ms: 3 s in all, past the 2 s body timeout, never idle for a tenth of it.
             int[] sent = {0};
             trickle.scheduleAtFixedRate(() -> {
                 try {
@@ -146,9 +148,9 @@ class ClientTimeoutsTest {
                 }
             }, 200, 200, TimeUnit.MILLISECONDS);
             ByteArrayOutputStream got = new ByteArrayOutputStream();
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> drain(s, got) || got.toString(StandardCharsets.ISO_8859_1).endsWith("got 80"));
-            assertThat(got.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200 ").endsWith("got 80");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> drain(s, got) || got.toString(StandardCharsets.ISO_8859_1).endsWith("got 150"));
+            assertThat(got.toString(StandardCharsets.ISO_8859_1)).startsWith("HTTP/1.1 200 ").endsWith("got 150");
         }
     }
 
@@ -157,7 +159,7 @@ class ClientTimeoutsTest {
         try (Socket s = connect()) {
             send(s, "GET /a HTTP/1.1\r\nHost: a\r\n\r\n");
             ByteArrayOutputStream first = new ByteArrayOutputStream();
-            await().atMost(Duration.ofSeconds(10))
+            await().atMost(Duration.ofSeconds(20))
                     .until(() -> drain(s, first) || first.toString(StandardCharsets.ISO_8859_1).endsWith("got 0"));
             long answered = System.nanoTime();
             // The connection serves a second request, then goes idle and is closed without a word.
@@ -173,11 +175,11 @@ class ClientTimeoutsTest {
         try (StreamClients clients = new StreamClients()) {
             StreamClients.Stream sse = clients.open(holdfast.port(), "/test/sse");
             await().until(() -> holdfast.server().pubsub().subscriptionCount() == 1);
-            // Three times the longest timeout, checked throughout.
-            await().during(Duration.ofMillis(3 * 600)).atMost(Duration.ofSeconds(10)).until(() -> !sse.closed());
+            // Twice the longest timeout, checked throughout.
+            await().during(KEEP_ALIVE.multipliedBy(2)).atMost(Duration.ofSeconds(15)).until(() -> !sse.closed());
             holdfast.publish("""
                     {"items":[{"channel":"test","formats":{"http-stream":{"content":"data: still here\\n\\n"}}}]}""");
-            await().atMost(Duration.ofSeconds(10)).until(() -> sse.body().endsWith("data: still here\n\n"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> sse.body().endsWith("data: still here\n\n"));
         }
     }
 
