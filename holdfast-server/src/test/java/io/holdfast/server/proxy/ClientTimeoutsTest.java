@@ -7,6 +7,7 @@ import io.holdfast.server.config.ClientTimeouts;
 import io.holdfast.server.testing.Holdfast;
 import io.holdfast.server.testing.StreamClients;
 import io.holdfast.server.testing.TestOrigin;
+import io.holdfast.server.testing.WsClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -181,6 +182,16 @@ class ClientTimeoutsTest {
                     {"items":[{"channel":"test","formats":{"http-stream":{"content":"data: still here\\n\\n"}}}]}""");
             await().atMost(Duration.ofSeconds(20)).until(() -> sse.body().endsWith("data: still here\n\n"));
         }
+    }
+
+    @Test
+    void aQuietWebSocketOutlivesEveryTimeout() throws Exception {
+        WsClient client = WsClient.connect(java.net.URI.create("ws://127.0.0.1:" + holdfast.port() + "/test/websocket"));
+        await().until(() -> holdfast.server().pubsub().subscriptionCount() == 1);
+        await().during(KEEP_ALIVE.multipliedBy(2)).atMost(Duration.ofSeconds(15)).until(() -> !client.closed.isDone());
+        holdfast.publish("{\"items\":[{\"channel\":\"test\",\"formats\":{\"ws-message\":{\"content\":\"still here\"}}}]}");
+        assertThat(client.next()).isEqualTo("still here");
+        client.socket().abort();
     }
 
     @Test
