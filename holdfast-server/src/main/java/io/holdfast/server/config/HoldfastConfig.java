@@ -89,6 +89,7 @@ public final class HoldfastConfig {
     private final List<String> historyChannels;
     private final int historySize;
     private final Duration historyTtl;
+    private final MetricsConfig metrics;
 
     private HoldfastConfig(Builder b) {
         httpListeners = List.copyOf(b.httpListeners);
@@ -139,6 +140,7 @@ public final class HoldfastConfig {
         historyChannels = List.copyOf(b.historyChannels);
         historySize = b.historySize;
         historyTtl = b.historyTtl;
+        metrics = b.metrics;
     }
 
     public static Builder builder() {
@@ -231,6 +233,8 @@ public final class HoldfastConfig {
     public List<String> historyChannels() { return historyChannels; }
     public int historySize() { return historySize; }
     public Duration historyTtl() { return historyTtl; }
+    /** Pushpin's {@code prometheus_port}/{@code prometheus_prefix}. */
+    public MetricsConfig metrics() { return metrics; }
 
     /**
      * Checks a ZeroMQ endpoint as Pushpin writes them ({@code tcp://host:port}, port {@code *} or 0
@@ -308,6 +312,7 @@ public final class HoldfastConfig {
         private List<String> historyChannels = List.of();
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private MetricsConfig metrics = MetricsConfig.DEFAULT;
 
         private Builder() {}
 
@@ -360,6 +365,7 @@ public final class HoldfastConfig {
             historyChannels = c.historyChannels;
             historySize = c.historySize;
             historyTtl = c.historyTtl;
+            metrics = c.metrics;
         }
 
         public Builder httpListeners(List<ListenAddress> value) {
@@ -540,6 +546,9 @@ public final class HoldfastConfig {
             historyTtl = positive("historyTtl", value);
             return this;
         }
+
+        public Builder metrics(MetricsConfig value) { metrics = Objects.requireNonNull(value, "metrics"); return this; }
+        public MetricsConfig metrics() { return metrics; }
 
         public Builder zmq(boolean value) { zmq = value; return this; }
 

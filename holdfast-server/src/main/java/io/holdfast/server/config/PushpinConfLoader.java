@@ -38,11 +38,10 @@ public final class PushpinConfLoader {
     private static final Set<String> NOT_YET = Set.of(
             "runner.local_ports",
             "proxy.orig_headers_need_mark", "proxy.sockjs_url",
-            "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
+            "proxy.max_open_requests",
             "handler.message_rate",
             "handler.message_hwm", "handler.message_block_size", "handler.update_on_first_subscription",
-            "handler.subscription_linger", "handler.share_all", "handler.state_spec",
-            "handler.prometheus_port", "handler.prometheus_prefix");
+            "handler.subscription_linger", "handler.share_all", "handler.state_spec");
 
     private PushpinConfLoader() {}
 
@@ -114,6 +113,9 @@ public final class PushpinConfLoader {
                             subSpecGiven = true;
                         }
                         case "handler.push_in_sub_connect" -> b.pushInSubConnect(bool(e));
+                        case "proxy.prometheus_port", "handler.prometheus_port" -> b.metrics(b.metrics().withPort(e.value()));
+                        case "proxy.prometheus_prefix", "handler.prometheus_prefix" ->
+                                b.metrics(b.metrics().withPrefix(e.value()));
                         case "holdfast.zmq" -> b.zmq(bool(e));
                         case "holdfast.publish_key" -> b.publishKey(e.value());
                         case "holdfast.max_request_body_size" -> b.maxRequestBodySize(longValue(e));

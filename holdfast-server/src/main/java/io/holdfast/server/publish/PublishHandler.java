@@ -95,7 +95,7 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             write(ctx, req, response(HttpResponseStatus.BAD_REQUEST, e.getMessage(), type));
             return;
         }
-        pubsub.counters().publishRequests.increment();
+        pubsub.counters().publishRequest(io.holdfast.server.stats.PublishInput.HTTP);
         pubsub.publish(items);
         write(ctx, req, response(HttpResponseStatus.OK, "Published", type));
     }

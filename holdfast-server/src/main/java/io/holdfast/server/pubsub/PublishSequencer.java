@@ -177,6 +177,11 @@ public final class PublishSequencer implements AutoCloseable {
         });
     }
 
+    /** The items a channel's history holds now, oldest first (admin API); any thread. */
+    public java.util.concurrent.CompletableFuture<List<PublishItem>> history(String channel) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> history.all(channel, System.nanoTime()), thread);
+    }
+
     /** Whether a channel keeps history (decides if a resume is possible at all). */
     public boolean historyEnabled(String channel) {
         return history.enabledFor(channel);
