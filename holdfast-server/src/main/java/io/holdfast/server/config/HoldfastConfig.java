@@ -90,6 +90,7 @@ public final class HoldfastConfig {
     private final int historySize;
     private final Duration historyTtl;
     private final MetricsConfig metrics;
+    private final boolean jsonLogs;
 
     private HoldfastConfig(Builder b) {
         httpListeners = List.copyOf(b.httpListeners);
@@ -141,6 +142,7 @@ public final class HoldfastConfig {
         historySize = b.historySize;
         historyTtl = b.historyTtl;
         metrics = b.metrics;
+        jsonLogs = b.jsonLogs;
     }
 
     public static Builder builder() {
@@ -235,6 +237,8 @@ public final class HoldfastConfig {
     public Duration historyTtl() { return historyTtl; }
     /** Pushpin's {@code prometheus_port}/{@code prometheus_prefix}. */
     public MetricsConfig metrics() { return metrics; }
+    /** {@code [holdfast] log_format=json}: one JSON object per log line. */
+    public boolean jsonLogs() { return jsonLogs; }
 
     /**
      * Checks a ZeroMQ endpoint as Pushpin writes them ({@code tcp://host:port}, port {@code *} or 0
@@ -313,6 +317,7 @@ public final class HoldfastConfig {
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
         private MetricsConfig metrics = MetricsConfig.DEFAULT;
+        private boolean jsonLogs;
 
         private Builder() {}
 
@@ -366,6 +371,7 @@ public final class HoldfastConfig {
             historySize = c.historySize;
             historyTtl = c.historyTtl;
             metrics = c.metrics;
+            jsonLogs = c.jsonLogs;
         }
 
         public Builder httpListeners(List<ListenAddress> value) {
@@ -549,6 +555,16 @@ public final class HoldfastConfig {
 
         public Builder metrics(MetricsConfig value) { metrics = Objects.requireNonNull(value, "metrics"); return this; }
         public MetricsConfig metrics() { return metrics; }
+
+        /** {@code text} (default) or {@code json}. */
+        public Builder logFormat(String value) {
+            jsonLogs = switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "json" -> true;
+                case "text", "" -> false;
+                default -> throw new IllegalArgumentException("log_format: " + value + " (expected: text or json)");
+            };
+            return this;
+        }
 
         public Builder zmq(boolean value) { zmq = value; return this; }
 

@@ -24,6 +24,7 @@ public final class Health {
     private final List<Named> checks = new CopyOnWriteArrayList<>();
     private volatile boolean listening;
     private volatile boolean draining;
+    private volatile String instanceId;
     private final long startedMillis = System.currentTimeMillis();
 
     public Health(Supplier<Integer> routeCount) {
@@ -64,6 +65,15 @@ public final class Health {
 
     public boolean ready() {
         return readiness().values().stream().allMatch("ok"::equals);
+    }
+
+    /** Pushpin's {@code --id}, shown by {@code /health}; null when not given. */
+    public void instanceId(String id) {
+        this.instanceId = id;
+    }
+
+    public String instanceId() {
+        return instanceId;
     }
 
     public long uptimeSeconds() {

@@ -76,6 +76,9 @@ public final class OpsHandler extends ChannelInboundHandlerAdapter {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("status", "ok");
                 body.put("uptime_seconds", ops.health().uptimeSeconds());
+                if (ops.health().instanceId() != null) {
+                    body.put("id", ops.health().instanceId());
+                }
                 HttpReplies.json(ctx, keepAlive, HttpResponseStatus.OK, body);
                 return;
             }
