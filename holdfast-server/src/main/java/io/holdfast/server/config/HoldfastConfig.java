@@ -91,6 +91,9 @@ public final class HoldfastConfig {
     private final Duration historyTtl;
     private final MetricsConfig metrics;
     private final boolean jsonLogs;
+    private final OutboundPolicySettings outboundPolicy;
+    private final HandlerSettings handler;
+    private final List<String> origHeadersNeedMark;
 
     private HoldfastConfig(Builder b) {
         httpListeners = List.copyOf(b.httpListeners);
@@ -143,6 +146,9 @@ public final class HoldfastConfig {
         historyTtl = b.historyTtl;
         metrics = b.metrics;
         jsonLogs = b.jsonLogs;
+        outboundPolicy = b.outboundPolicy;
+        handler = b.handler;
+        origHeadersNeedMark = List.copyOf(b.origHeadersNeedMark);
     }
 
     public static Builder builder() {
@@ -239,6 +245,12 @@ public final class HoldfastConfig {
     public MetricsConfig metrics() { return metrics; }
     /** {@code [holdfast] log_format=json}: one JSON object per log line. */
     public boolean jsonLogs() { return jsonLogs; }
+    /** The outbound network policy for untrusted targets and foreign {@code Grip-Link} URLs. */
+    public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
+    /** Stats socket, subscription linger and first-subscription updates ({@code [handler]}). */
+    public HandlerSettings handler() { return handler; }
+    /** {@code orig_headers_need_mark}: client headers copied for {@code orig_headers} only when sent marked. */
+    public List<String> origHeadersNeedMark() { return origHeadersNeedMark; }
 
     /**
      * Checks a ZeroMQ endpoint as Pushpin writes them ({@code tcp://host:port}, port {@code *} or 0
@@ -318,6 +330,9 @@ public final class HoldfastConfig {
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
         private MetricsConfig metrics = MetricsConfig.DEFAULT;
         private boolean jsonLogs;
+        private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
+        private HandlerSettings handler = HandlerSettings.DEFAULT;
+        private List<String> origHeadersNeedMark = List.of();
 
         private Builder() {}
 
@@ -372,6 +387,9 @@ public final class HoldfastConfig {
             historyTtl = c.historyTtl;
             metrics = c.metrics;
             jsonLogs = c.jsonLogs;
+            outboundPolicy = c.outboundPolicy;
+            handler = c.handler;
+            origHeadersNeedMark = c.origHeadersNeedMark;
         }
 
         public Builder httpListeners(List<ListenAddress> value) {
@@ -588,6 +606,25 @@ public final class HoldfastConfig {
 
         /** The REP command socket's endpoint; null or empty disables it. */
         public Builder commandSpec(String value) { commandSpec = zmqSpec("commandSpec", value); return this; }
+
+        public Builder outboundPolicy(OutboundPolicySettings value) {
+            outboundPolicy = java.util.Objects.requireNonNull(value, "outboundPolicy");
+            return this;
+        }
+
+        public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
+
+        public Builder handler(HandlerSettings value) {
+            handler = java.util.Objects.requireNonNull(value, "handler");
+            return this;
+        }
+
+        public HandlerSettings handler() { return handler; }
+
+        public Builder origHeadersNeedMark(List<String> value) {
+            origHeadersNeedMark = List.copyOf(value);
+            return this;
+        }
 
         public HoldfastConfig build() {
             return new HoldfastConfig(this);

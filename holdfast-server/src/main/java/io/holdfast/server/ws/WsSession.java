@@ -98,7 +98,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     protected void onAccepted(Target target) {
         subscriptions.subscribeConnection(connection.key());
         for (String channel : target.subscriptions()) {
-            subscriptions.add(channel, List.of(), null);
+            subscriptions.addRouteChannel(channel);
         }
     }
 
@@ -142,6 +142,11 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     @Override
     public void disconnect() {
         closeClient(WebSocketCloseStatus.POLICY_VIOLATION.code(), "disconnected by an operator", "admin disconnect");
+    }
+
+    @Override
+    public String statsMode() {
+        return "ws";
     }
 
     @Override
