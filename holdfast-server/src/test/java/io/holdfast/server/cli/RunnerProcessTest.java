@@ -47,6 +47,8 @@ class RunnerProcessTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout").toFile())
                 .redirectError(dir.resolve("stderr").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("HOLDFAST_"));
+        // ZeroMQ's default ports are fixed and may be taken by another test; turned off the operator's way.
+        pb.environment().put("HOLDFAST_HOLDFAST_ZMQ", "false");
         return pb.start();
     }
 
@@ -71,7 +73,8 @@ class RunnerProcessTest {
         Process p = start(List.of(), "--logfile", log.toString(), "--log-format", "json", "--id", "edge-7",
                 "--merge-output");
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> PUBLISH_PORT.matcher(read(log)).find());
+            await().atMost(Duration.ofSeconds(60)).until(() -> PUBLISH_PORT.matcher(read(log)).find() || !p.isAlive());
+            assertThat(p.isAlive()).as("holdfast exited: %s", read(log)).isTrue();
             String first = read(log).lines().filter(l -> l.contains("publish API on")).findFirst().orElseThrow();
             JsonNode line = JSON.readTree(first);
             assertThat(line.get("level").asText()).isEqualTo("INFO");
@@ -102,7 +105,10 @@ class RunnerProcessTest {
                 """);
         Process p = start(List.of("-Dlogback.configurationFile=" + xml), "--loglevel", "error");
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> read(dir.resolve("stdout")).contains("publish API on"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> read(dir.resolve("stdout")).contains("publish API on")
+                    || !p.isAlive());
+            assertThat(p.isAlive()).as("holdfast exited: %s %s", read(dir.resolve("stdout")), read(dir.resolve("stderr")))
+                    .isTrue();
             assertThat(read(dir.resolve("stdout"))).contains("USER INFO Holdfast").contains("USER INFO logging is configured by");
         } finally {
             stop(p);
