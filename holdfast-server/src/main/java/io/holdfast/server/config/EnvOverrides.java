@@ -18,7 +18,7 @@ import java.util.TreeMap;
 public final class EnvOverrides {
     public static final String PREFIX = "HOLDFAST_";
     /** The sections {@link PushpinConfLoader} reads; a new section adds its name here. */
-    public static final Set<String> SECTIONS = Set.of("global", "runner", "proxy", "handler", "holdfast");
+    public static final Set<String> SECTIONS = Set.of("global", "runner", "proxy", "handler", "holdfast", "cluster");
 
     private EnvOverrides() {}
 

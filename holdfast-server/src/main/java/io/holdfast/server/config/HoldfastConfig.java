@@ -91,6 +91,7 @@ public final class HoldfastConfig {
     private final Duration historyTtl;
     private final MetricsConfig metrics;
     private final boolean jsonLogs;
+    private final ClusterConfig cluster;
     private final OutboundPolicySettings outboundPolicy;
     private final HandlerSettings handler;
     private final List<String> origHeadersNeedMark;
@@ -146,6 +147,7 @@ public final class HoldfastConfig {
         historyTtl = b.historyTtl;
         metrics = b.metrics;
         jsonLogs = b.jsonLogs;
+        cluster = b.cluster;
         outboundPolicy = b.outboundPolicy;
         handler = b.handler;
         origHeadersNeedMark = List.copyOf(b.origHeadersNeedMark);
@@ -245,6 +247,8 @@ public final class HoldfastConfig {
     public MetricsConfig metrics() { return metrics; }
     /** {@code [holdfast] log_format=json}: one JSON object per log line. */
     public boolean jsonLogs() { return jsonLogs; }
+    /** The {@code [cluster]} section; {@link ClusterConfig#NONE} when this node runs alone. */
+    public ClusterConfig cluster() { return cluster; }
     /** The outbound network policy for untrusted targets and foreign {@code Grip-Link} URLs. */
     public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
     /** Stats socket, subscription linger and first-subscription updates ({@code [handler]}). */
@@ -330,6 +334,7 @@ public final class HoldfastConfig {
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
         private MetricsConfig metrics = MetricsConfig.DEFAULT;
         private boolean jsonLogs;
+        private ClusterConfig cluster = ClusterConfig.NONE;
         private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
         private HandlerSettings handler = HandlerSettings.DEFAULT;
         private List<String> origHeadersNeedMark = List.of();
@@ -387,6 +392,7 @@ public final class HoldfastConfig {
             historyTtl = c.historyTtl;
             metrics = c.metrics;
             jsonLogs = c.jsonLogs;
+            cluster = c.cluster;
             outboundPolicy = c.outboundPolicy;
             handler = c.handler;
             origHeadersNeedMark = c.origHeadersNeedMark;
@@ -583,6 +589,14 @@ public final class HoldfastConfig {
             };
             return this;
         }
+
+        public Builder cluster(ClusterConfig value) {
+            cluster = java.util.Objects.requireNonNull(value, "cluster");
+            return this;
+        }
+
+        /** The cluster section built so far, to change one setting of it. */
+        public ClusterConfig cluster() { return cluster; }
 
         public Builder zmq(boolean value) { zmq = value; return this; }
 
