@@ -152,7 +152,9 @@ describe('live dashboard in Chromium', { timeout: WATCHDOG_MS }, () => {
     [httpPort, publishPort] = [await freePort(), await freePort()];
     const log = fs.openSync(path.join(LOGS, 'holdfast-dashboard.log'), 'w');
     holdfast = track(spawn('java', ['-jar', HOLDFAST_JAR, '--port', `127.0.0.1:${httpPort}`,
-      '--publish-port', `127.0.0.1:${publishPort}`], { stdio: ['ignore', log, log] }));
+      '--publish-port', `127.0.0.1:${publishPort}`],
+    // ZeroMQ's default ports are fixed and may be taken; turned off through the environment.
+    { stdio: ['ignore', log, log], env: { ...process.env, HOLDFAST_HOLDFAST_ZMQ: 'false' } }));
     fs.closeSync(log);
     await until('Holdfast to be ready', async () => (await fetch(`http://127.0.0.1:${publishPort}/ready`)).ok, 30_000);
     chrome = await startChromium();
