@@ -90,6 +90,8 @@ public final class HoldfastConfig {
     private final List<String> historyChannels;
     private final int historySize;
     private final Duration historyTtl;
+    private final MetricsConfig metrics;
+    private final boolean jsonLogs;
     private final ClusterConfig cluster;
     private final OutboundPolicySettings outboundPolicy;
     private final HandlerSettings handler;
@@ -145,6 +147,8 @@ public final class HoldfastConfig {
         historyChannels = List.copyOf(b.historyChannels);
         historySize = b.historySize;
         historyTtl = b.historyTtl;
+        metrics = b.metrics;
+        jsonLogs = b.jsonLogs;
         cluster = b.cluster;
         outboundPolicy = b.outboundPolicy;
         handler = b.handler;
@@ -242,6 +246,10 @@ public final class HoldfastConfig {
     public List<String> historyChannels() { return historyChannels; }
     public int historySize() { return historySize; }
     public Duration historyTtl() { return historyTtl; }
+    /** Pushpin's {@code prometheus_port}/{@code prometheus_prefix}. */
+    public MetricsConfig metrics() { return metrics; }
+    /** {@code [holdfast] log_format=json}: one JSON object per log line. */
+    public boolean jsonLogs() { return jsonLogs; }
     /** The {@code [cluster]} section; {@link ClusterConfig#NONE} when this node runs alone. */
     public ClusterConfig cluster() { return cluster; }
     /** The outbound network policy for untrusted targets and foreign {@code Grip-Link} URLs. */
@@ -328,6 +336,8 @@ public final class HoldfastConfig {
         private List<String> historyChannels = List.of();
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private MetricsConfig metrics = MetricsConfig.DEFAULT;
+        private boolean jsonLogs;
         private ClusterConfig cluster = ClusterConfig.NONE;
         private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
         private HandlerSettings handler = HandlerSettings.DEFAULT;
@@ -385,6 +395,8 @@ public final class HoldfastConfig {
             historyChannels = c.historyChannels;
             historySize = c.historySize;
             historyTtl = c.historyTtl;
+            metrics = c.metrics;
+            jsonLogs = c.jsonLogs;
             cluster = c.cluster;
             outboundPolicy = c.outboundPolicy;
             handler = c.handler;
@@ -574,6 +586,19 @@ public final class HoldfastConfig {
 
         public Builder historyTtl(Duration value) {
             historyTtl = positive("historyTtl", value);
+            return this;
+        }
+
+        public Builder metrics(MetricsConfig value) { metrics = Objects.requireNonNull(value, "metrics"); return this; }
+        public MetricsConfig metrics() { return metrics; }
+
+        /** {@code text} (default) or {@code json}. */
+        public Builder logFormat(String value) {
+            jsonLogs = switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "json" -> true;
+                case "text", "" -> false;
+                default -> throw new IllegalArgumentException("log_format: " + value + " (expected: text or json)");
+            };
             return this;
         }
 

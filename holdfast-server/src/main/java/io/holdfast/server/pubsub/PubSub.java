@@ -69,6 +69,7 @@ public final class PubSub {
      * and exceptionally when the bus refused them (Redis down): the publisher must then get an error.
      */
     public CompletableFuture<Void> publish(List<PublishItem> items) {
+        counters.itemsReceived.add(items.size());
         PublishSequencer s = sequencer;
         if (s != null) {
             return s.publish(items);
@@ -101,6 +102,7 @@ public final class PubSub {
             return;
         }
         counters.itemsPublished.add(items.size());
+        long fannedOut = System.nanoTime();
         List<Message> messages = new ArrayList<>(items.size());
         for (PublishItem item : items) {
             messages.add(new Message(item, item.channel()));
@@ -109,7 +111,11 @@ public final class PubSub {
             messages.forEach(Message::retain);
             shard.loop().execute(() -> {
                 try {
-                    counters.deliveries.add(shard.deliver(messages));
+                    int n = shard.deliver(messages);
+                    counters.deliveries.add(n);
+                    if (n > 0) {
+                        counters.publishWritten(fannedOut, System.nanoTime());
+                    }
                 } finally {
                     messages.forEach(Message::release);
                 }
@@ -249,5 +255,42 @@ public final class PubSub {
         for (InterestListener l : interestListeners) {
             l.onInterestChanged(channel);
         }
+    }
+
+    /**
+     * Subscriber counts per channel over all loops (implicit {@code conn:}/{@code user:} channels
+     * included; callers filter). Each loop counts its own shard; completes once all have. Any thread.
+     */
+    public java.util.concurrent.CompletableFuture<Map<String, Integer>> subscriberCounts() {
+        java.util.concurrent.CompletableFuture<?>[] parts = new java.util.concurrent.CompletableFuture<?>[shardList.length];
+        Map<String, Integer> total = new ConcurrentHashMap<>();
+        for (int i = 0; i < shardList.length; i++) {
+            Shard shard = shardList[i];
+            parts[i] = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                Map<String, Integer> local = new java.util.HashMap<>();
+                shard.addSubscriberCounts(local);
+                local.forEach((c, n) -> total.merge(c, n, Integer::sum));
+            }, shard.loop());
+        }
+        return java.util.concurrent.CompletableFuture.allOf(parts).thenApply(v -> total);
+    }
+
+    /**
+     * Runs {@code action} on each subscriber of {@code channel}, on that subscriber's own loop, and
+     * collects the results (admin API: show or disconnect a connection or a user). Any thread.
+     */
+    public <T> java.util.concurrent.CompletableFuture<List<T>> withSubscribersOf(String channel,
+            java.util.function.Function<Subscriber, T> action) {
+        java.util.concurrent.CompletableFuture<?>[] parts = new java.util.concurrent.CompletableFuture<?>[shardList.length];
+        List<T> results = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < shardList.length; i++) {
+            Shard shard = shardList[i];
+            parts[i] = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (Subscriber s : shard.subscribersOf(channel)) {
+                    results.add(action.apply(s));
+                }
+            }, shard.loop());
+        }
+        return java.util.concurrent.CompletableFuture.allOf(parts).thenApply(v -> List.copyOf(results));
     }
 }
