@@ -115,6 +115,7 @@ public final class PushpinConfLoader {
                         }
                         case "handler.push_in_sub_connect" -> b.pushInSubConnect(bool(e));
                         case "holdfast.zmq" -> b.zmq(bool(e));
+                        case "holdfast.zmq_allow_non_loopback" -> b.zmqAllowNonLoopback(bool(e));
                         case "holdfast.publish_key" -> b.publishKey(e.value());
                         case "holdfast.max_request_body_size" -> b.maxRequestBodySize(longValue(e));
                         case "holdfast.origin_connect_timeout" -> b.originConnectTimeout(seconds(e));

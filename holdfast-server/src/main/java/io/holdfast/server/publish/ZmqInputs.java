@@ -1,11 +1,14 @@
 package io.holdfast.server.publish;
 
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.GripProtocolException;
 import io.holdfast.grip.publish.PublishItem;
 import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.pubsub.PubSub;
 import io.holdfast.server.pubsub.Subscriptions;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -42,6 +46,17 @@ import org.zeromq.ZMQException;
  * pending set and poke the thread through a non-blocking pipe. Received items go to
  * {@link PubSub#publish}, which hands them to the loops. Queues are bounded by each socket's receive
  * high-water mark; an invalid message is logged with the socket's name and dropped.
+ *
+ * <p>No single input can stop the thread: a message whose handling fails (however it fails,
+ * {@link StackOverflowError} included) is logged, counted in {@link #droppedMessages()} and
+ * skipped; a channel that cannot become a SUB topic (longer than
+ * {@link GripLimits#MAX_CHANNEL_BYTES}, which JeroMQ's recursive topic trie would not survive) is
+ * logged, counted in {@link #refusedSubscriptions()} and left out; the command socket answers
+ * every request, {@code internal-error} included. The loop ends only on {@link #close()}.
+ *
+ * <p>ZeroMQ has no authentication here, so {@link #checkExposure} refuses to bind beyond loopback
+ * unless {@code [holdfast] zmq_allow_non_loopback=true}, as the HTTP publish API refuses without
+ * {@code publish_key}.
  */
 public final class ZmqInputs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ZmqInputs.class);
@@ -76,6 +91,8 @@ public final class ZmqInputs implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Topics the SUB socket is subscribed to; only the ZeroMQ thread touches it. */
     private final Set<String> subscribed = new HashSet<>();
+    private final LongAdder droppedMessages = new LongAdder();
+    private final LongAdder refusedSubscriptions = new LongAdder();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -101,6 +118,7 @@ public final class ZmqInputs implements AutoCloseable {
      * @throws IllegalStateException if a socket cannot bind; nothing is left open then
      */
     public static ZmqInputs start(HoldfastConfig config, PubSub pubsub, Runnable recover) {
+        checkExposure(config);
         ZMQ.Context context = ZMQ.context(1);
         List<ZMQ.Socket> opened = new ArrayList<>();
         Pipe pipe = null;
@@ -165,6 +183,72 @@ public final class ZmqInputs implements AutoCloseable {
     /** The endpoints as bound (ephemeral ports resolved). */
     public ZmqEndpoints endpoints() {
         return endpoints;
+    }
+
+    /** Messages (PULL, SUB or command requests) refused as invalid or dropped after a failure. */
+    public long droppedMessages() {
+        return droppedMessages.sum();
+    }
+
+    /** Channels never subscribed on the SUB socket: too long for a topic, or the subscribe failed. */
+    public long refusedSubscriptions() {
+        return refusedSubscriptions.sum();
+    }
+
+    /**
+     * Fails when a socket would bind beyond loopback without {@code [holdfast] zmq_allow_non_loopback}:
+     * the ZeroMQ inputs have no authentication, so anyone who reaches them could publish to every
+     * client or run commands. {@code ipc://} endpoints are files guarded by their permissions, and a
+     * SUB socket that connects ({@code push_in_sub_connect}) listens nowhere; both pass.
+     *
+     * @throws IllegalStateException naming the key, the endpoint and the two ways out
+     */
+    public static void checkExposure(HoldfastConfig config) {
+        if (!config.zmq()) {
+            return;
+        }
+        List<String[]> binds = new ArrayList<>();
+        binds.add(new String[] {"push_in_spec", config.pushInSpec()});
+        if (!config.pushInSubConnect()) {
+            config.pushInSubSpecs().forEach(spec -> binds.add(new String[] {"push_in_sub_specs", spec}));
+        }
+        binds.add(new String[] {"command_spec", config.commandSpec()});
+        for (String[] bind : binds) {
+            String spec = bind[1];
+            if (spec == null || !spec.startsWith("tcp://") || isLoopback(spec)) {
+                continue;
+            }
+            if (config.zmqAllowNonLoopback()) {
+                LOG.warn("ZeroMQ {} binds {} beyond loopback without authentication (zmq_allow_non_loopback=true):"
+                        + " anyone who reaches it can publish", bind[0], spec);
+                continue;
+            }
+            throw new IllegalStateException("refusing to bind the ZeroMQ " + bind[0] + " socket to " + spec
+                    + ": ZeroMQ inputs have no authentication, so anyone who can reach it could publish or run"
+                    + " commands. Bind it to 127.0.0.1, or set [holdfast] zmq_allow_non_loopback=true on a trusted"
+                    + " network.");
+        }
+    }
+
+    /** Whether the host of {@code tcp://host:port} is loopback; {@code *} and names that do not resolve are not. */
+    private static boolean isLoopback(String spec) {
+        String host = spec.substring("tcp://".length(), spec.lastIndexOf(':'));
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty() || host.equals("*")) {
+            return false;
+        }
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) {
+                if (!a.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     private static ZMQ.Socket socket(ZMQ.Context context, SocketType type, List<ZMQ.Socket> opened) {
@@ -257,22 +341,32 @@ public final class ZmqInputs implements AutoCloseable {
             int commandAt = command == null ? -1 : poller.register(command, ZMQ.Poller.POLLIN);
             syncInterest();
             while (running) {
-                poller.poll(-1); // a socket, the wake-up pipe or close() ends the wait
-                if (!running) {
-                    break;
-                }
-                if (poller.pollin(wakeAt)) {
-                    drainWakePipe();
-                }
-                syncInterest();
-                if (pullAt >= 0 && poller.pollin(pullAt)) {
-                    readPull();
-                }
-                if (subAt >= 0 && poller.pollin(subAt)) {
-                    readSub();
-                }
-                if (commandAt >= 0 && poller.pollin(commandAt)) {
-                    readCommand();
+                try {
+                    poller.poll(-1); // a socket, the wake-up pipe or close() ends the wait
+                    if (!running) {
+                        break;
+                    }
+                    if (poller.pollin(wakeAt)) {
+                        drainWakePipe();
+                    }
+                    syncInterest();
+                    if (pullAt >= 0 && poller.pollin(pullAt)) {
+                        readPull();
+                    }
+                    if (subAt >= 0 && poller.pollin(subAt)) {
+                        readSub();
+                    }
+                    if (commandAt >= 0 && poller.pollin(commandAt)) {
+                        readCommand();
+                    }
+                } catch (ZMQException e) {
+                    if (!running || e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
+                        break; // the context is closing: nothing more to read
+                    }
+                    LOG.warn("ZeroMQ publish inputs: a poll round failed; going on", e);
+                } catch (IOException | RuntimeException | StackOverflowError e) {
+                    // Handlers below catch their own failures; this is the last line, so the loop never dies.
+                    LOG.warn("ZeroMQ publish inputs: a poll round failed; going on", e);
                 }
             }
         } catch (Throwable t) {
@@ -304,14 +398,33 @@ public final class ZmqInputs implements AutoCloseable {
         for (Iterator<String> it = pendingInterest.iterator(); it.hasNext(); ) {
             String channel = it.next();
             it.remove();
-            boolean wanted = pubsub.hasSubscribers(channel);
-            if (wanted && subscribed.add(channel)) {
-                sub.subscribe(channel.getBytes(StandardCharsets.UTF_8));
-                LOG.debug("ZeroMQ SUB: subscribed to {}", channel);
-            } else if (!wanted && subscribed.remove(channel)) {
-                sub.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
-                LOG.debug("ZeroMQ SUB: unsubscribed from {}", channel);
+            try {
+                updateTopic(channel);
+            } catch (RuntimeException | StackOverflowError e) {
+                refusedSubscriptions.increment();
+                subscribed.remove(channel);
+                LOG.warn("ZeroMQ SUB: (un)subscribing {} failed; going on", GripLimits.printable(channel), e);
             }
+        }
+    }
+
+    private void updateTopic(String channel) {
+        boolean wanted = pubsub.hasSubscribers(channel);
+        if (wanted && !subscribed.contains(channel)) {
+            // Every input checks channel names, but a name can also be built here (route prefix,
+            // MQTT topic); JeroMQ's trie recurses per byte, so a long topic must never reach it.
+            String problem = GripLimits.channelProblem(channel);
+            if (problem != null) {
+                refusedSubscriptions.increment();
+                LOG.warn("ZeroMQ SUB: not subscribing \"{}\": {}", GripLimits.printable(channel), problem);
+                return;
+            }
+            sub.subscribe(channel.getBytes(StandardCharsets.UTF_8));
+            subscribed.add(channel);
+            LOG.debug("ZeroMQ SUB: subscribed to {}", channel);
+        } else if (!wanted && subscribed.remove(channel)) {
+            sub.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
+            LOG.debug("ZeroMQ SUB: unsubscribed from {}", channel);
         }
     }
 
@@ -330,7 +443,8 @@ public final class ZmqInputs implements AutoCloseable {
                 publish(ZmqFrames.item(frame, null));
             } catch (GripProtocolException e) {
                 drop("PULL", e.getMessage());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
+                droppedMessages.increment();
                 LOG.warn("ZeroMQ PULL {}: message dropped after an error", endpoints.pull(), e);
             }
         }
@@ -356,7 +470,8 @@ public final class ZmqInputs implements AutoCloseable {
                 publish(ZmqFrames.item(body, ZmqFrames.channel(topic)));
             } catch (GripProtocolException e) {
                 drop("SUB", e.getMessage());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
+                droppedMessages.increment();
                 LOG.warn("ZeroMQ SUB {}: message dropped after an error", endpoints.sub(), e);
             }
         }
@@ -369,7 +484,14 @@ public final class ZmqInputs implements AutoCloseable {
             return;
         }
         skipRest(command);
-        byte[] reply = commands.handle(request);
+        byte[] reply;
+        try {
+            reply = commands.handle(request);
+        } catch (RuntimeException | StackOverflowError e) { // handle() catches these itself; the REP must answer regardless
+            droppedMessages.increment();
+            LOG.warn("ZeroMQ command {}: request failed", endpoints.command(), e);
+            reply = ZmqCommands.internalError(request, e);
+        }
         if (!command.send(reply, 0)) {
             LOG.warn("ZeroMQ command {}: could not send a reply", endpoints.command());
         }
@@ -391,6 +513,7 @@ public final class ZmqInputs implements AutoCloseable {
     }
 
     private void drop(String socket, String reason) {
+        droppedMessages.increment();
         String at = switch (socket) {
             case "PULL" -> endpoints.pull();
             case "SUB" -> String.join(",", endpoints.sub());
