@@ -7,6 +7,7 @@ import io.holdfast.grip.instruct.ChannelSpec;
 import io.holdfast.grip.instruct.GripInstruct;
 import io.holdfast.grip.instruct.GripInstructException;
 import io.holdfast.grip.instruct.GripInstructParser;
+import io.holdfast.grip.publish.HttpResponseFormat;
 import io.holdfast.grip.publish.PublishFormatException;
 import io.holdfast.grip.publish.PublishItem;
 import io.holdfast.grip.publish.PublishRequestParser;
@@ -151,5 +152,19 @@ class GripLimitsEverywhereTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("channel: " + TOO_LONG);
         assertThatThrownBy(() -> ChannelSpec.of(LONG)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("name: " + TOO_LONG);
+    }
+
+    @Test
+    void formatsBuiltInJavaRefuseWhatThePublishApiWouldRefuse() {
+        assertThatThrownBy(() -> WsMessageFormat.close(0, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("code: " + GripLimits.closeCodeProblem(0));
+        assertThatThrownBy(() -> WsMessageFormat.close(1000, "r".repeat(124)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("reason: close reason is 124");
+        assertThatThrownBy(() -> HttpResponseFormat.of("x", List.of(Map.entry("X-A", "a\r\nSet-Cookie: x=1"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("headers: header value has a CR");
+        assertThatThrownBy(() -> HttpResponseFormat.of("x", List.of(Map.entry("Content-Length", "1"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("headers: header Content-Length is hop-by-hop or framing; Holdfast sets it itself");
+        assertThat(HttpResponseFormat.of("x", List.of(Map.entry("Content-Type", "text/plain"))).headers()).hasSize(1);
     }
 }
