@@ -7,8 +7,6 @@ import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.pubsub.PubSub;
 import io.holdfast.server.pubsub.Subscriptions;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +74,12 @@ public final class ZmqInputs implements AutoCloseable {
      * turns that 30 s gap into 2 s. A real handshake on the same network takes milliseconds.
      */
     private static final int CONNECT_HANDSHAKE_MILLIS = 2000;
+    /**
+     * Poll rounds in a row that may fail before the thread gives up: one bad message never fails a
+     * round (handlers catch their own), so this many means the sockets themselves are broken, and
+     * going on would only spin and flood the log.
+     */
+    private static final int MAX_FAILED_ROUNDS = 100;
 
     private final PubSub pubsub;
     private final ZMQ.Context context;
@@ -196,59 +200,14 @@ public final class ZmqInputs implements AutoCloseable {
     }
 
     /**
-     * Fails when a socket would bind beyond loopback without {@code [holdfast] zmq_allow_non_loopback}:
-     * the ZeroMQ inputs have no authentication, so anyone who reaches them could publish to every
-     * client or run commands. {@code ipc://} endpoints are files guarded by their permissions, and a
-     * SUB socket that connects ({@code push_in_sub_connect}) listens nowhere; both pass.
+     * Fails before anything binds when a {@code tcp://} socket would listen beyond loopback without
+     * {@code [holdfast] zmq_allow_non_loopback=true} (with it: a warning); {@code ipc://} and a
+     * connecting SUB socket pass.
      *
-     * @throws IllegalStateException naming the key, the endpoint and the two ways out
+     * @throws IllegalStateException naming the config key, the endpoint and the two ways out
      */
     public static void checkExposure(HoldfastConfig config) {
-        if (!config.zmq()) {
-            return;
-        }
-        List<String[]> binds = new ArrayList<>();
-        binds.add(new String[] {"push_in_spec", config.pushInSpec()});
-        if (!config.pushInSubConnect()) {
-            config.pushInSubSpecs().forEach(spec -> binds.add(new String[] {"push_in_sub_specs", spec}));
-        }
-        binds.add(new String[] {"command_spec", config.commandSpec()});
-        for (String[] bind : binds) {
-            String spec = bind[1];
-            if (spec == null || !spec.startsWith("tcp://") || isLoopback(spec)) {
-                continue;
-            }
-            if (config.zmqAllowNonLoopback()) {
-                LOG.warn("ZeroMQ {} binds {} beyond loopback without authentication (zmq_allow_non_loopback=true):"
-                        + " anyone who reaches it can publish", bind[0], spec);
-                continue;
-            }
-            throw new IllegalStateException("refusing to bind the ZeroMQ " + bind[0] + " socket to " + spec
-                    + ": ZeroMQ inputs have no authentication, so anyone who can reach it could publish or run"
-                    + " commands. Bind it to 127.0.0.1, or set [holdfast] zmq_allow_non_loopback=true on a trusted"
-                    + " network.");
-        }
-    }
-
-    /** Whether the host of {@code tcp://host:port} is loopback; {@code *} and names that do not resolve are not. */
-    private static boolean isLoopback(String spec) {
-        String host = spec.substring("tcp://".length(), spec.lastIndexOf(':'));
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (host.isEmpty() || host.equals("*")) {
-            return false;
-        }
-        try {
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (!a.isLoopbackAddress()) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        ZmqExposure.check(config);
     }
 
     private static ZMQ.Socket socket(ZMQ.Context context, SocketType type, List<ZMQ.Socket> opened) {
@@ -340,6 +299,7 @@ public final class ZmqInputs implements AutoCloseable {
             int subAt = sub == null ? -1 : poller.register(sub, ZMQ.Poller.POLLIN);
             int commandAt = command == null ? -1 : poller.register(command, ZMQ.Poller.POLLIN);
             syncInterest();
+            int failedRounds = 0;
             while (running) {
                 try {
                     poller.poll(-1); // a socket, the wake-up pipe or close() ends the wait
@@ -359,14 +319,19 @@ public final class ZmqInputs implements AutoCloseable {
                     if (commandAt >= 0 && poller.pollin(commandAt)) {
                         readCommand();
                     }
+                    failedRounds = 0;
                 } catch (ZMQException e) {
                     if (!running || e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
                         break; // the context is closing: nothing more to read
                     }
-                    LOG.warn("ZeroMQ publish inputs: a poll round failed; going on", e);
+                    if (!roundFailed(++failedRounds, e)) {
+                        break;
+                    }
                 } catch (IOException | RuntimeException | StackOverflowError e) {
-                    // Handlers below catch their own failures; this is the last line, so the loop never dies.
-                    LOG.warn("ZeroMQ publish inputs: a poll round failed; going on", e);
+                    // Handlers below catch their own failures; this is the last line, so one bad round never ends the loop.
+                    if (!roundFailed(++failedRounds, e)) {
+                        break;
+                    }
                 }
             }
         } catch (Throwable t) {
@@ -380,6 +345,16 @@ public final class ZmqInputs implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Logs a failed poll round; false when {@link #MAX_FAILED_ROUNDS} in a row failed and the thread should stop. */
+    private boolean roundFailed(int inARow, Throwable e) {
+        if (inARow >= MAX_FAILED_ROUNDS) {
+            LOG.error("ZeroMQ publish inputs: {} poll rounds in a row failed; stopping them", inARow, e);
+            return false;
+        }
+        LOG.warn("ZeroMQ publish inputs: a poll round failed; going on", e);
+        return true;
     }
 
     private void drainWakePipe() throws IOException {
@@ -487,7 +462,7 @@ public final class ZmqInputs implements AutoCloseable {
         byte[] reply;
         try {
             reply = commands.handle(request);
-        } catch (RuntimeException | StackOverflowError e) { // handle() catches these itself; the REP must answer regardless
+        } catch (RuntimeException | StackOverflowError e) { // e.g. encoding the answer; a REP must answer regardless
             droppedMessages.increment();
             LOG.warn("ZeroMQ command {}: request failed", endpoints.command(), e);
             reply = ZmqCommands.internalError(request, e);
