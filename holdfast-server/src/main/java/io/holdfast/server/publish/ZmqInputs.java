@@ -3,15 +3,14 @@ package io.holdfast.server.publish;
 import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.GripProtocolException;
 import io.holdfast.grip.publish.PublishItem;
+import io.holdfast.server.config.HandlerSettings;
 import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.pubsub.PubSub;
 import io.holdfast.server.pubsub.Subscriptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +37,11 @@ import org.zeromq.ZMQException;
  * and per-user channels ({@code conn:}, {@code user:}) are left out: one subscription per client
  * would flood the publisher, and Pushpin publishers do not know them; publish to those over PULL,
  * the command socket or HTTP.
+ *
+ * <p>A channel's SUB interest outlives its last subscriber by {@code subscription_linger}, so
+ * long-poll clients that come straight back do not make the publisher see it flap; 1 s after a new
+ * SUB subscription, the held requests on it ask their origin again ({@code update_on_first_subscription}).
+ * With {@code stats_spec}, a PUB socket carries Pushpin's stats packets ({@link ZmqStats}).
  *
  * <p>All ZeroMQ I/O happens on one dedicated thread, never on an event loop: ZeroMQ sockets are not
  * thread-safe, and a slow publisher must not stall connections. Event loops only add a channel to a
@@ -87,22 +91,29 @@ public final class ZmqInputs implements AutoCloseable {
     private final ZMQ.Socket pull;
     private final ZMQ.Socket sub;
     private final ZMQ.Socket command;
+    private final ZMQ.Socket statsSocket;
     private final ZmqEndpoints endpoints;
+    private final ZmqStats stats;
     private final ZmqCommands commands;
     private final PubSub.InterestListener listener = this::onInterestChanged;
     private final Set<String> pendingInterest = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Topics the SUB socket is subscribed to; only the ZeroMQ thread touches it. */
-    private final Set<String> subscribed = new HashSet<>();
+    /** The SUB socket's topics; only the ZeroMQ thread touches it. Null without a SUB socket. */
+    private final ZmqSubTopics topics;
     private final LongAdder droppedMessages = new LongAdder();
     private final LongAdder refusedSubscriptions = new LongAdder();
     private final Thread thread;
     private volatile boolean running = true;
 
     private ZmqInputs(PubSub pubsub, ZMQ.Context context, Pipe wakePipe, ZMQ.Socket pull, ZMQ.Socket sub,
-                      ZMQ.Socket command, ZmqEndpoints endpoints, Runnable recover) {
+                      ZMQ.Socket command, ZMQ.Socket statsSocket, ZmqEndpoints endpoints, HandlerSettings handler,
+                      Runnable recover) {
         this.pubsub = pubsub;
+        this.statsSocket = statsSocket;
+        this.topics = sub == null ? null : new ZmqSubTopics(sub, pubsub, handler, refusedSubscriptions);
+        this.stats = statsSocket == null ? null
+                : new ZmqStats(handler, pubsub.counters(), frame -> statsSocket.send(frame, ZMQ.DONTWAIT));
         this.context = context;
         this.wakePipe = wakePipe;
         this.pull = pull;
@@ -162,8 +173,19 @@ public final class ZmqInputs implements AutoCloseable {
                 command = socket(context, SocketType.REP, opened);
                 commandAt = bind(command, config.commandSpec(), "command");
             }
-            ZmqEndpoints endpoints = new ZmqEndpoints(pullAt, subAt, config.pushInSubConnect(), commandAt);
-            ZmqInputs inputs = new ZmqInputs(pubsub, context, pipe, pull, sub, command, endpoints, recover);
+            ZMQ.Socket statsSocket = null;
+            String statsAt = null;
+            if (config.handler().statsSpec() != null) {
+                statsSocket = socket(context, SocketType.PUB, opened);
+                statsSocket.setSndHWM(RECEIVE_HWM); // a slow stats reader loses packets, never stalls us
+                statsAt = bind(statsSocket, config.handler().statsSpec(), "stats");
+            }
+            ZmqEndpoints endpoints = new ZmqEndpoints(pullAt, subAt, config.pushInSubConnect(), commandAt, statsAt);
+            ZmqInputs inputs = new ZmqInputs(pubsub, context, pipe, pull, sub, command, statsSocket, endpoints,
+                    config.handler(), recover);
+            if (inputs.stats != null) {
+                pubsub.subscriptionListener(inputs.stats.listener(inputs::wakeSoon));
+            }
             if (sub != null) {
                 // Listen first, then take the current channels: a change in between is seen twice, never missed.
                 pubsub.addInterestListener(inputs.listener);
@@ -280,6 +302,12 @@ public final class ZmqInputs implements AutoCloseable {
                 || channel.startsWith(Subscriptions.USER_CHANNEL_PREFIX);
     }
 
+    private void wakeSoon() {
+        if (wakeScheduled.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
     private void wake() {
         try {
             wakePipe.sink().write(ByteBuffer.wrap(new byte[] {1})); // non-blocking: a full pipe already wakes it
@@ -299,10 +327,11 @@ public final class ZmqInputs implements AutoCloseable {
             int subAt = sub == null ? -1 : poller.register(sub, ZMQ.Poller.POLLIN);
             int commandAt = command == null ? -1 : poller.register(command, ZMQ.Poller.POLLIN);
             syncInterest();
+            long timeout = timers();
             int failedRounds = 0;
             while (running) {
                 try {
-                    poller.poll(-1); // a socket, the wake-up pipe or close() ends the wait
+                    poller.poll(timeout); // a socket, the wake-up pipe, close() or the next timer ends the wait
                     if (!running) {
                         break;
                     }
@@ -310,6 +339,7 @@ public final class ZmqInputs implements AutoCloseable {
                         drainWakePipe();
                     }
                     syncInterest();
+                    timeout = timers();
                     if (pullAt >= 0 && poller.pollin(pullAt)) {
                         readPull();
                     }
@@ -329,6 +359,7 @@ public final class ZmqInputs implements AutoCloseable {
                     }
                 } catch (IOException | RuntimeException | StackOverflowError e) {
                     // Handlers below catch their own failures; this is the last line, so one bad round never ends the loop.
+                    timeout = 1000; // timers() may be what failed: look again in a second rather than never
                     if (!roundFailed(++failedRounds, e)) {
                         break;
                     }
@@ -339,7 +370,10 @@ public final class ZmqInputs implements AutoCloseable {
                 LOG.error("ZeroMQ publish inputs stopped unexpectedly", t);
             }
         } finally {
-            for (ZMQ.Socket s : new ZMQ.Socket[] {pull, sub, command}) {
+            if (stats != null) {
+                stats.close();
+            }
+            for (ZMQ.Socket s : new ZMQ.Socket[] {pull, sub, command, statsSocket}) {
                 if (s != null) {
                     s.close();
                 }
@@ -366,41 +400,36 @@ public final class ZmqInputs implements AutoCloseable {
 
     /** Brings the SUB socket's topics in line with the channels that have subscribers now. */
     private void syncInterest() {
-        if (sub == null) {
+        wakeScheduled.set(false); // before draining: a change after this point wakes us again
+        if (topics == null) {
             return;
         }
-        wakeScheduled.set(false); // before draining: a change after this point wakes us again
+        long now = System.nanoTime();
         for (Iterator<String> it = pendingInterest.iterator(); it.hasNext(); ) {
             String channel = it.next();
             it.remove();
             try {
-                updateTopic(channel);
+                topics.changed(channel, now);
             } catch (RuntimeException | StackOverflowError e) {
                 refusedSubscriptions.increment();
-                subscribed.remove(channel);
-                LOG.warn("ZeroMQ SUB: (un)subscribing {} failed; going on", GripLimits.printable(channel), e);
+                LOG.warn("ZeroMQ SUB: (un)subscribing \"{}\" failed; going on", GripLimits.printable(channel), e);
             }
         }
     }
 
-    private void updateTopic(String channel) {
-        boolean wanted = pubsub.hasSubscribers(channel);
-        if (wanted && !subscribed.contains(channel)) {
-            // Every input checks channel names, but a name can also be built here (route prefix,
-            // MQTT topic); JeroMQ's trie recurses per byte, so a long topic must never reach it.
-            String problem = GripLimits.channelProblem(channel);
-            if (problem != null) {
-                refusedSubscriptions.increment();
-                LOG.warn("ZeroMQ SUB: not subscribing \"{}\": {}", GripLimits.printable(channel), problem);
-                return;
-            }
-            sub.subscribe(channel.getBytes(StandardCharsets.UTF_8));
-            subscribed.add(channel);
-            LOG.debug("ZeroMQ SUB: subscribed to {}", channel);
-        } else if (!wanted && subscribed.remove(channel)) {
-            sub.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
-            LOG.debug("ZeroMQ SUB: unsubscribed from {}", channel);
+    /**
+     * Runs what is due (lingering topics, first-subscription updates, stats) and returns the poll
+     * timeout until the next one: -1 when nothing is scheduled.
+     */
+    private long timers() {
+        long now = System.nanoTime();
+        long next = topics == null ? Long.MAX_VALUE : topics.run(now);
+        long millis = next == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(next) + 1;
+        if (stats != null) {
+            long statsMillis = stats.run(now);
+            millis = millis < 0 ? statsMillis : Math.min(millis, statsMillis);
         }
+        return millis;
     }
 
     private void readPull() {
@@ -507,6 +536,9 @@ public final class ZmqInputs implements AutoCloseable {
             return;
         }
         pubsub.removeInterestListener(listener);
+        if (stats != null) {
+            pubsub.subscriptionListener(null);
+        }
         running = false;
         wake();
         try {
