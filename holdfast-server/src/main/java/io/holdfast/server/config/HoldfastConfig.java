@@ -62,6 +62,7 @@ public final class HoldfastConfig {
     private final boolean logUserAgent;
     private final int clientBufferSize;
     private final int clientMaxConn;
+    private final ClientTimeouts clientTimeouts;
     private final long maxRequestBodySize;
     private final int publishMaxHeadersSize;
     private final int publishMaxBodySize;
@@ -90,6 +91,7 @@ public final class HoldfastConfig {
     private final List<String> historyChannels;
     private final int historySize;
     private final Duration historyTtl;
+    private final ClusterConfig cluster;
     private final OutboundPolicySettings outboundPolicy;
     private final HandlerSettings handler;
     private final List<String> origHeadersNeedMark;
@@ -116,6 +118,7 @@ public final class HoldfastConfig {
         logUserAgent = b.logUserAgent;
         clientBufferSize = b.clientBufferSize;
         clientMaxConn = b.clientMaxConn;
+        clientTimeouts = b.clientTimeouts;
         maxRequestBodySize = b.maxRequestBodySize;
         publishMaxHeadersSize = b.publishMaxHeadersSize;
         publishMaxBodySize = b.publishMaxBodySize;
@@ -144,6 +147,7 @@ public final class HoldfastConfig {
         historyChannels = List.copyOf(b.historyChannels);
         historySize = b.historySize;
         historyTtl = b.historyTtl;
+        cluster = b.cluster;
         outboundPolicy = b.outboundPolicy;
         handler = b.handler;
         origHeadersNeedMark = List.copyOf(b.origHeadersNeedMark);
@@ -192,6 +196,7 @@ public final class HoldfastConfig {
     /** Largest client request head (request line plus headers), as Pushpin's {@code client_buffer_size}. */
     public int clientBufferSize() { return clientBufferSize; }
     public int clientMaxConn() { return clientMaxConn; }
+    public ClientTimeouts clientTimeouts() { return clientTimeouts; }
     /** Largest proxied request body in bytes; 0 means no limit (Pushpin has none). */
     public long maxRequestBodySize() { return maxRequestBodySize; }
     public int publishMaxHeadersSize() { return publishMaxHeadersSize; }
@@ -241,6 +246,8 @@ public final class HoldfastConfig {
     public List<String> historyChannels() { return historyChannels; }
     public int historySize() { return historySize; }
     public Duration historyTtl() { return historyTtl; }
+    /** The {@code [cluster]} section; {@link ClusterConfig#NONE} when this node runs alone. */
+    public ClusterConfig cluster() { return cluster; }
     /** The outbound network policy for untrusted targets and foreign {@code Grip-Link} URLs. */
     public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
     /** Stats socket, subscription linger and first-subscription updates ({@code [handler]}). */
@@ -297,6 +304,7 @@ public final class HoldfastConfig {
         private boolean logUserAgent;
         private int clientBufferSize = DEFAULT_CLIENT_BUFFER_SIZE;
         private int clientMaxConn = DEFAULT_CLIENT_MAXCONN;
+        private ClientTimeouts clientTimeouts = ClientTimeouts.DEFAULT;
         private long maxRequestBodySize;
         private int publishMaxHeadersSize = DEFAULT_PUBLISH_MAX_HEADERS_SIZE;
         private int publishMaxBodySize = DEFAULT_PUBLISH_MAX_BODY_SIZE;
@@ -325,6 +333,7 @@ public final class HoldfastConfig {
         private List<String> historyChannels = List.of();
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private ClusterConfig cluster = ClusterConfig.NONE;
         private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
         private HandlerSettings handler = HandlerSettings.DEFAULT;
         private List<String> origHeadersNeedMark = List.of();
@@ -353,6 +362,7 @@ public final class HoldfastConfig {
             logUserAgent = c.logUserAgent;
             clientBufferSize = c.clientBufferSize;
             clientMaxConn = c.clientMaxConn;
+            clientTimeouts = c.clientTimeouts;
             maxRequestBodySize = c.maxRequestBodySize;
             publishMaxHeadersSize = c.publishMaxHeadersSize;
             publishMaxBodySize = c.publishMaxBodySize;
@@ -381,6 +391,7 @@ public final class HoldfastConfig {
             historyChannels = c.historyChannels;
             historySize = c.historySize;
             historyTtl = c.historyTtl;
+            cluster = c.cluster;
             outboundPolicy = c.outboundPolicy;
             handler = c.handler;
             origHeadersNeedMark = c.origHeadersNeedMark;
@@ -451,6 +462,13 @@ public final class HoldfastConfig {
         }
 
         public Builder clientMaxConn(int value) { clientMaxConn = positive("clientMaxConn", value); return this; }
+
+        public Builder clientTimeouts(ClientTimeouts value) {
+            clientTimeouts = java.util.Objects.requireNonNull(value, "clientTimeouts");
+            return this;
+        }
+
+        public ClientTimeouts clientTimeouts() { return clientTimeouts; }
 
         public Builder maxRequestBodySize(long value) {
             if (value < 0) {
@@ -564,6 +582,14 @@ public final class HoldfastConfig {
             historyTtl = positive("historyTtl", value);
             return this;
         }
+
+        public Builder cluster(ClusterConfig value) {
+            cluster = java.util.Objects.requireNonNull(value, "cluster");
+            return this;
+        }
+
+        /** The cluster section built so far, to change one setting of it. */
+        public ClusterConfig cluster() { return cluster; }
 
         public Builder zmq(boolean value) { zmq = value; return this; }
 

@@ -71,6 +71,10 @@ public final class PushpinConfLoader {
                         case "holdfast.tls_certs_dir" -> b.tlsCertsDir(confDir.resolve(e.value()));
                         case "runner.client_buffer_size" -> b.clientBufferSize(intValue(e));
                         case "runner.client_maxconn" -> b.clientMaxConn(intValue(e));
+                        case "holdfast.client_header_timeout" -> b.clientTimeouts(b.clientTimeouts().withHeader(seconds(e)));
+                        case "holdfast.client_body_timeout" -> b.clientTimeouts(b.clientTimeouts().withBody(seconds(e)));
+                        case "holdfast.client_keepalive_timeout" ->
+                                b.clientTimeouts(b.clientTimeouts().withKeepAlive(seconds(e)));
                         case "runner.log_level" -> b.logLevel(LogLevels.fromPushpin(e.value()));
                         case "runner.allow_compression" -> b.allowCompression(bool(e));
                         case "proxy.routesfile" -> b.routesFile(confDir.resolve(e.value()));
@@ -149,6 +153,10 @@ public final class PushpinConfLoader {
                         case "handler.update_on_first_subscription" ->
                                 b.handler(b.handler().withUpdateOnFirstSubscription(bool(e)));
                         case "holdfast.history_ttl" -> b.historyTtl(seconds(e));
+                        case "cluster.redis_url" -> b.cluster(b.cluster().withRedisUrl(e.value().strip()));
+                        case "cluster.redis_cluster" -> b.cluster(b.cluster().withRedisCluster(bool(e)));
+                        case "cluster.node_id" -> b.cluster(b.cluster().withNodeId(e.value().strip()));
+                        case "cluster.key_prefix" -> b.cluster(b.cluster().withKeyPrefix(e.value().strip()));
                         default -> {
                             if (NOT_YET.contains(name)) {
                                 // A key left empty or false asks for nothing we lack: no need to warn.
