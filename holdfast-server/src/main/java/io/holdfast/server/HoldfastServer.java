@@ -261,6 +261,11 @@ public final class HoldfastServer implements AutoCloseable {
         return z == null ? Optional.empty() : Optional.of(z.endpoints());
     }
 
+    /** The ZeroMQ publish inputs (their counters of dropped messages and refused topics); empty when off. */
+    public Optional<ZmqInputs> zmqInputs() {
+        return Optional.ofNullable(zmqInputs);
+    }
+
     /** Re-reads the routes file now (SIGHUP); false if there is none or it is broken. */
     public boolean reloadRoutes() {
         return watcher != null && watcher.reloadNow();

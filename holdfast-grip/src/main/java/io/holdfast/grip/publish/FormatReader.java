@@ -2,6 +2,7 @@ package io.holdfast.grip.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.grip.GripHeaders;
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.json.JsonFieldException;
 import io.holdfast.grip.json.JsonFields;
 import java.util.ArrayList;
@@ -46,7 +47,13 @@ final class FormatReader {
         Action action = action(node, path, HTTP_ACTIONS);
         Integer code = JsonFields.optInt(node, path, "code", 0, 999);
         String reason = JsonFields.optString(node, path, "reason");
-        List<Map.Entry<String, String>> rawHeaders = JsonFields.optHeaders(node, path, "headers");
+        String reasonProblem = GripLimits.reasonPhraseProblem(reason);
+        if (reasonProblem != null) {
+            throw new JsonFieldException(JsonFields.path(path, "reason"), reasonProblem);
+        }
+        // Names, values and framing are checked here, so no published header can split a response
+        // or frame it twice (RFC 9110 §5.5, RFC 9112 §6), and nothing invalid reaches delivery.
+        List<Map.Entry<String, String>> rawHeaders = JsonFields.optResponseHeaders(node, path, "headers");
         byte[] bodyBin = JsonFields.optBase64(node, path, "body-bin");
         byte[] body = JsonFields.optUtf8(node, path, "body");
         JsonNode patch = JsonFields.value(node, "body-patch");
@@ -108,7 +115,15 @@ final class FormatReader {
         byte[] bin = JsonFields.optBase64(node, path, "content-bin");
         byte[] text = JsonFields.optUtf8(node, path, "content");
         Integer code = JsonFields.optInt(node, path, "code", 0, Integer.MAX_VALUE);
+        String codeProblem = code == null ? null : GripLimits.closeCodeProblem(code);
+        if (codeProblem != null) {
+            throw new JsonFieldException(JsonFields.path(path, "code"), codeProblem);
+        }
         String reason = JsonFields.optString(node, path, "reason");
+        String reasonProblem = GripLimits.closeReasonProblem(reason);
+        if (reasonProblem != null) {
+            throw new JsonFieldException(JsonFields.path(path, "reason"), reasonProblem);
+        }
         List<String> filters = JsonFields.optStringList(node, path, "content-filters");
         byte[] content = bin != null ? bin : text;
         if (type == null) {

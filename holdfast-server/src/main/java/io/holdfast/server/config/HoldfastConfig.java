@@ -84,6 +84,7 @@ public final class HoldfastConfig {
     private final String pushInSpec;
     private final List<String> pushInSubSpecs;
     private final boolean pushInSubConnect;
+    private final boolean zmqAllowNonLoopback;
     private final String commandSpec;
     private final Duration messageWait;
     private final Duration idCacheTtl;
@@ -141,6 +142,7 @@ public final class HoldfastConfig {
         pushInSpec = b.pushInSpec;
         pushInSubSpecs = List.copyOf(b.pushInSubSpecs);
         pushInSubConnect = b.pushInSubConnect;
+        zmqAllowNonLoopback = b.zmqAllowNonLoopback;
         commandSpec = b.commandSpec;
         messageWait = b.messageWait;
         idCacheTtl = b.idCacheTtl;
@@ -236,6 +238,8 @@ public final class HoldfastConfig {
     public List<String> pushInSubSpecs() { return pushInSubSpecs; }
     /** Whether the SUB socket connects to {@link #pushInSubSpecs()} instead of binding them. */
     public boolean pushInSubConnect() { return pushInSubConnect; }
+    /** {@code [holdfast] zmq_allow_non_loopback}: let the unauthenticated ZeroMQ sockets bind beyond loopback (default false). */
+    public boolean zmqAllowNonLoopback() { return zmqAllowNonLoopback; }
     /** REP command socket ({@code command_spec}); null when disabled. */
     public String commandSpec() { return commandSpec; }
     /** How long an out-of-order item waits for the one before it ({@code message_wait}). */
@@ -330,6 +334,7 @@ public final class HoldfastConfig {
         private String pushInSpec = DEFAULT_PUSH_IN_SPEC;
         private List<String> pushInSubSpecs = List.of(DEFAULT_PUSH_IN_SUB_SPEC);
         private boolean pushInSubConnect;
+        private boolean zmqAllowNonLoopback;
         private String commandSpec = DEFAULT_COMMAND_SPEC;
         private Duration messageWait = DEFAULT_MESSAGE_WAIT;
         private Duration idCacheTtl = DEFAULT_ID_CACHE_TTL;
@@ -389,6 +394,7 @@ public final class HoldfastConfig {
             pushInSpec = c.pushInSpec;
             pushInSubSpecs = c.pushInSubSpecs;
             pushInSubConnect = c.pushInSubConnect;
+            zmqAllowNonLoopback = c.zmqAllowNonLoopback;
             commandSpec = c.commandSpec;
             messageWait = c.messageWait;
             idCacheTtl = c.idCacheTtl;
@@ -629,6 +635,7 @@ public final class HoldfastConfig {
         }
 
         public Builder pushInSubConnect(boolean value) { pushInSubConnect = value; return this; }
+        public Builder zmqAllowNonLoopback(boolean value) { zmqAllowNonLoopback = value; return this; }
 
         /** The REP command socket's endpoint; null or empty disables it. */
         public Builder commandSpec(String value) { commandSpec = zmqSpec("commandSpec", value); return this; }

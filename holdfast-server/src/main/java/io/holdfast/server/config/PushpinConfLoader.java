@@ -131,6 +131,7 @@ public final class PushpinConfLoader {
                                 b.metrics(b.metrics().withPrefix(e.value()));
                         case "holdfast.log_format" -> b.logFormat(e.value());
                         case "holdfast.zmq" -> b.zmq(bool(e));
+                        case "holdfast.zmq_allow_non_loopback" -> b.zmqAllowNonLoopback(bool(e));
                         case "holdfast.publish_key" -> b.publishKey(e.value());
                         case "holdfast.max_request_body_size" -> b.maxRequestBodySize(longValue(e));
                         case "holdfast.origin_connect_timeout" -> b.originConnectTimeout(seconds(e));
