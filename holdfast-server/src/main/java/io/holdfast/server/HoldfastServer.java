@@ -76,7 +76,7 @@ public final class HoldfastServer implements AutoCloseable {
         // Publishers get a loop of their own: a publish answers at once even while the client loops
         // are busy writing the previous one to thousands of connections.
         this.publishLoop = transport.newGroup(1, "holdfast-publish-api");
-        this.pubsub = new PubSub(workers, counters);
+        this.pubsub = new PubSub(workers, counters, config.unsentBudget());
         this.pubsub.sequencer(new PublishSequencer(pubsub, config));
         GripHoldHandoff handoff = new GripHoldHandoff(pubsub);
         this.proxy = new ProxyContext(config, routes, new OriginConnector(transport, config), new GripSigner(config),

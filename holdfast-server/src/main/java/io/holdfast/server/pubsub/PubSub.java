@@ -1,7 +1,11 @@
 package io.holdfast.server.pubsub;
 
 import io.holdfast.grip.publish.PublishItem;
+import io.holdfast.server.config.UnsentBudget;
 import io.holdfast.server.stats.Counters;
+import io.netty.util.internal.PlatformDependent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -21,20 +25,37 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * publish order.
  */
 public final class PubSub {
+    private static final Logger LOG = LoggerFactory.getLogger(PubSub.class);
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
     private final Shard[] shardList;
     private final Counters counters;
     /** Channel → how many shards have local subscribers; a key exists exactly while anyone is subscribed. */
     private final ConcurrentHashMap<String, Integer> interest = new ConcurrentHashMap<>();
     private final List<InterestListener> interestListeners = new CopyOnWriteArrayList<>();
+    private final UnsentBytes unsentBytes;
     private volatile PublishSequencer sequencer;
 
+    /** With the default unsent-bytes budget, derived from the maximum direct memory. */
     public PubSub(EventLoopGroup group, Counters counters) {
+        this(group, counters, UnsentBudget.DEFAULT);
+    }
+
+    public PubSub(EventLoopGroup group, Counters counters, UnsentBudget budget) {
         this.counters = counters;
         for (EventExecutor executor : group) {
             shards.put(executor, new Shard((EventLoop) executor, this));
         }
         this.shardList = shards.values().toArray(new Shard[0]);
+        long[] limits = budget.resolve(PlatformDependent.maxDirectMemory(), shardList.length);
+        this.unsentBytes = new UnsentBytes(group, limits[0], limits[1]);
+        counters.gauge("unsent_bytes", unsentBytes::total);
+        LOG.debug("unsent bytes budget: {} in all, {} per event loop (max direct memory {})", limits[0], limits[1],
+                PlatformDependent.maxDirectMemory());
+    }
+
+    /** The budget all subscribers' unsent bytes share (see {@link SubscriberSession}). */
+    public UnsentBytes unsentBytes() {
+        return unsentBytes;
     }
 
     public Counters counters() {

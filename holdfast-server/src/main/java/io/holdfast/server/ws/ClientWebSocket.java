@@ -96,6 +96,9 @@ public final class ClientWebSocket extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!ctx.channel().isOpen()) {
+            return; // queued writes failing after the close, which was logged once (issue 10, defect 7)
+        }
         if (cause instanceof TooLongFrameException) {
             LOG.info("conn={} WebSocket message too large: {}", connectionId, cause.getMessage());
             close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too large");
