@@ -49,9 +49,29 @@ public final class PubSub {
         long[] limits = budget.resolve(PlatformDependent.maxDirectMemory(), shardList.length);
         this.unsentBytes = new UnsentBytes(group, limits[0], limits[1]);
         counters.gauge("unsent_bytes", unsentBytes::total);
+        counters.gauge("unsent_bytes_max", unsentBytes::totalMax);
+        // Direct memory as Netty counts it (its own allocations) and as the JDK does (java.nio.Bits).
+        counters.gauge("direct_memory_netty", () -> Math.max(0, PlatformDependent.usedDirectMemory()));
+        counters.gauge("direct_memory_nio", PubSub::nioDirectMemory);
         LOG.debug("unsent bytes budget: {} in all, {} per event loop (max direct memory {})", limits[0], limits[1],
                 PlatformDependent.maxDirectMemory());
+        if (!PlatformDependent.useDirectBufferNoCleaner() && !WARNED_BITS.getAndSet(true)) {
+            LOG.warn("Netty allocates direct memory through java.nio.Bits, which can stall event loops when it runs "
+                    + "short; start with 'java -jar holdfast.jar' or the holdfast script (or add "
+                    + "--add-opens java.base/java.nio=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true)");
+        }
     }
+
+    private static long nioDirectMemory() {
+        for (var pool : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if ("direct".equals(pool.getName())) {
+                return pool.getMemoryUsed();
+            }
+        }
+        return 0;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_BITS = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The budget all subscribers' unsent bytes share (see {@link SubscriberSession}). */
     public UnsentBytes unsentBytes() {
