@@ -8,7 +8,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -65,17 +67,27 @@ public final class SubscriberSession {
     private long keepAlivePeriodMillis;
     private boolean keepAliveIdle;
     private ScheduledFuture<?> keepAliveTimer;
-    private long lastWriteNanos = System.nanoTime();
+    /** The loop's clock (an embedded channel's can be frozen and advanced in tests). */
+    private final Ticker ticker;
+    private long lastWriteNanos;
 
     /**
      * @param maxPending {@code subscriber_buffer_size}: a queue longer than this is cut off
      */
     public SubscriberSession(PubSub pubsub, Channel channel, long maxPending, Owner owner) {
+        this(pubsub, pubsub.unsentBytes().loop(channel.eventLoop()), channel, maxPending, owner);
+    }
+
+    /** With the loop's share given (tests put sessions of several embedded channels on one share). */
+    SubscriberSession(PubSub pubsub, UnsentBytes.Loop share, Channel channel, long maxPending, Owner owner) {
         this.pubsub = pubsub;
         this.channel = channel;
-        this.share = pubsub.unsentBytes().loop(channel.eventLoop());
+        this.share = share;
         this.maxPending = maxPending;
         this.owner = owner;
+        this.ticker = channel.eventLoop() instanceof AbstractScheduledEventExecutor loop
+                ? loop.ticker() : Ticker.systemTicker();
+        this.lastWriteNanos = ticker.nanoTime();
     }
 
     /** Whether deliveries may still be written. */
@@ -100,14 +112,10 @@ public final class SubscriberSession {
                     + " (channel " + channelName + ")", false);
             return false;
         }
-        String limit;
-        while ((limit = share.exceededBy(bytes)) != null) {
-            SubscriberSession largest = share.largest();
-            if (largest == null) {
-                break; // nothing queued on this loop: the other loops cut off their own
-            }
-            largest.cutOff("largest queue (" + largest.accounted + " bytes unsent) when " + limit
-                    + " was about to be exceeded (channel " + channelName + ")", true);
+        String[] limit = new String[1];
+        SubscriberSession largest;
+        while ((largest = share.toCutOff(bytes, limit)) != null) {
+            largest.cutOffForBudget(limit[0], channelName);
             if (largest == this) {
                 return false;
             }
@@ -115,9 +123,15 @@ public final class SubscriberSession {
         return true;
     }
 
+    /** Cut off as the largest queue when {@code limit} was about to be exceeded. */
+    void cutOffForBudget(String limit, String channelName) {
+        cutOff("largest queue (" + accounted + " bytes unsent) when " + limit + " was about to be exceeded"
+                + (channelName == null ? "" : " (channel " + channelName + ")"), true);
+    }
+
     /** Call after writing to the connection (delivery, keep-alive, initial body). */
     public void wrote() {
-        lastWriteNanos = System.nanoTime();
+        lastWriteNanos = ticker.nanoTime();
         if (state == State.OPEN) {
             sample();
         }
@@ -134,20 +148,24 @@ public final class SubscriberSession {
             ChannelPromise drained = channel.newPromise();
             // Re-sample in a task of its own: the promise completes before the buffer has
             // subtracted this marker's own entry.
-            drained.addListener(f -> channel.eventLoop().execute(this::onDrained));
+            drained.addListener(f -> channel.eventLoop().execute(() -> onDrained(f.isSuccess())));
             ChannelHandlerContext first = channel.pipeline().firstContext();
-            if (first == null) {
-                drained.setFailure(new IllegalStateException("no pipeline"));
-            } else {
+            if (first != null) {
                 // Below every handler: an empty buffer changes no protocol state (TLS included).
                 first.writeAndFlush(Unpooled.EMPTY_BUFFER, drained);
+            } else {
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER, drained);
             }
         }
     }
 
-    private void onDrained() {
+    private void onDrained(boolean written) {
         drainWatched = false;
-        flushed();
+        if (written) {
+            flushed();
+        } else if (state == State.OPEN) {
+            sample(); // the connection closed under the marker; its end returns the rest
+        }
     }
 
     /** Call when the connection's writability changed (it crossed a water mark). */
@@ -232,7 +250,7 @@ public final class SubscriberSession {
         if (state != State.OPEN || keepAlivePeriodMillis <= 0) {
             return;
         }
-        long quietMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastWriteNanos);
+        long quietMillis = TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - lastWriteNanos);
         if (keepAliveIdle && quietMillis + 1000 < keepAlivePeriodMillis) {
             scheduleKeepAlive(keepAlivePeriodMillis - quietMillis + 999);
             return;

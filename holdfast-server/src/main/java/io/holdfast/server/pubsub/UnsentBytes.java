@@ -16,14 +16,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * clients that stop reading each stay under {@code subscriber_buffer_size} while together they
  * exhaust direct memory and jam every event loop (issue 10, defect 1).
  *
- * <p>A loop only ever cuts off its own subscribers (their state is touched only there); a loop that
- * sees the process-wide total over its limit cuts off its own largest, so every loop that keeps
- * delivering brings the total down.
+ * <p>A loop only ever cuts off its own subscribers (their state is touched only there). Over its own
+ * limit, a loop cuts off its largest queue. Over the process-wide limit, "largest first" is decided
+ * across loops without locks: a loop cuts off its largest queue only if that queue is at least the
+ * average of all queues with bytes pending (the process-wide largest always is), and otherwise asks
+ * the other loops to do the same; so a client that reads, with a moment's backlog, is not cut off
+ * on one loop because clients that do not read fill the budget on another.
  */
 public final class UnsentBytes {
     private final long totalMax;
     private final long loopMax;
     private final AtomicLong total = new AtomicLong();
+    /** Sessions with bytes pending, on all loops: the average queue is {@code total / lagging}. */
+    private final java.util.concurrent.atomic.AtomicInteger lagging = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<EventExecutor, Loop> loops = new IdentityHashMap<>();
 
     UnsentBytes(Iterable<EventExecutor> group, long totalMax, long loopMax) {
@@ -33,7 +38,7 @@ public final class UnsentBytes {
         this.totalMax = totalMax;
         this.loopMax = loopMax;
         for (EventExecutor executor : group) {
-            loops.put(executor, new Loop());
+            loops.put(executor, new Loop((EventLoop) executor));
         }
     }
 
@@ -58,10 +63,26 @@ public final class UnsentBytes {
         return l;
     }
 
+    /** Has every other loop cut off its queues that are at least the average while over the total. */
+    private void askOtherLoops(Loop asking) {
+        for (Loop l : loops.values()) {
+            if (l != asking && !l.enforcementQueued.getAndSet(true)) {
+                l.loop.execute(l::enforceTotal);
+            }
+        }
+    }
+
     /** One loop's part: the sessions with bytes pending, and their sum. Touched only on that loop. */
     final class Loop {
+        private final EventLoop loop;
         private final Set<SubscriberSession> lagging = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final java.util.concurrent.atomic.AtomicBoolean enforcementQueued =
+                new java.util.concurrent.atomic.AtomicBoolean();
         private volatile long bytes;
+
+        Loop(EventLoop loop) {
+            this.loop = loop;
+        }
 
         /** Records that {@code session} now has {@code pending} bytes unsent (0 when it ended). */
         void update(SubscriberSession session, long pending) {
@@ -73,21 +94,48 @@ public final class UnsentBytes {
             bytes += delta;
             total.addAndGet(delta);
             if (pending > 0) {
-                lagging.add(session);
-            } else {
-                lagging.remove(session);
+                if (lagging.add(session)) {
+                    UnsentBytes.this.lagging.incrementAndGet();
+                }
+            } else if (lagging.remove(session)) {
+                UnsentBytes.this.lagging.decrementAndGet();
             }
         }
 
-        /** What stops {@code more} bytes from fitting, or null when they fit. */
-        String exceededBy(long more) {
+        /**
+         * Before {@code more} bytes are written on this loop: the session that must be cut off first
+         * to keep within the limits (null when they fit, or when what is over the process-wide limit
+         * is better cut on other loops, which are then asked to), and the limit's name in
+         * {@code why[0]}.
+         */
+        SubscriberSession toCutOff(long more, String[] why) {
             if (bytes + more > loopMax) {
-                return "unsent_bytes_loop_max " + loopMax;
+                why[0] = "unsent_bytes_loop_max " + loopMax;
+                return largest();
             }
             if (total.get() + more > totalMax) {
-                return "unsent_bytes_max " + totalMax;
+                why[0] = "unsent_bytes_max " + totalMax;
+                SubscriberSession largest = largest();
+                if (largest != null && largest.accounted >= average()) {
+                    return largest;
+                }
+                askOtherLoops(this);
             }
             return null;
+        }
+
+        /** Asked by another loop: cut off this loop's queues that are at least the average while over. */
+        private void enforceTotal() {
+            enforcementQueued.set(false);
+            SubscriberSession largest;
+            while (total.get() > totalMax && (largest = largest()) != null && largest.accounted >= average()) {
+                largest.cutOffForBudget("unsent_bytes_max " + totalMax, null);
+            }
+        }
+
+        private long average() {
+            int n = UnsentBytes.this.lagging.get();
+            return n <= 0 ? 0 : total.get() / n;
         }
 
         /** The session on this loop with the most bytes pending, or null if none has any. */
