@@ -107,7 +107,7 @@ def reader(port, channel, count):
         count.value += n - tail.count(b"data: m")
 
 
-def publisher(pub, rate, size, seconds, ok, failed):
+def publisher(pub, rate, size, seconds, ok, failed, slowest):
     """Publishes 'rate' items a second of about 'size' bytes for 'seconds' (a process of its own)."""
     c = http.client.HTTPConnection("127.0.0.1", pub, timeout=5)
     pad = "x" * max(0, size - 24)
@@ -117,10 +117,12 @@ def publisher(pub, rate, size, seconds, ok, failed):
         n += 1
         body = json.dumps({"items": [{"channel": "flood", "formats": {
             "http-stream": {"content": f"data: m{n:08d} {pad}\n\n"}}}]})
+        sent = time.time()
         try:
             c.request("POST", "/publish/", body, {"Content-Type": "application/json"})
             r = c.getresponse()
             r.read()
+            slowest.value = max(slowest.value, time.time() - sent)
             if r.status == 200:
                 ok.value += 1
             else:
@@ -149,8 +151,13 @@ def main():
     port, pub = free_port(), free_port()
     cmd = ["java", f"-Xmx{a.xmx}", "-XX:NativeMemoryTracking=summary", *a.java_opt, "-jar", a.jar,
            f"--port=127.0.0.1:{port}", f"--publish-port=127.0.0.1:{pub}", "--route=*,path_beg=/test test"]
-    if a.config:
-        cmd.append(f"--config={a.config}")
+    config = a.config
+    if not config:
+        # ZeroMQ off: its default ports are fixed and may be taken by another instance.
+        config = "/tmp/slow-subscribers.conf"
+        with open(config, "w") as f:
+            f.write("[holdfast]\nzmq = false\n")
+    cmd.append(f"--config={config}")
     log = open("/tmp/slow-subscribers-server.log", "w")
     server = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -177,7 +184,9 @@ def main():
         print(f"{a.clients} non-reading SSE clients connected; fds {fds(pid)}", flush=True)
 
         ok, failed = multiprocessing.Value("l", 0), multiprocessing.Value("l", 0)
-        pt = multiprocessing.Process(target=publisher, args=(pub, a.rate, a.size, a.seconds, ok, failed), daemon=True)
+        slowest = multiprocessing.Value("d", 0.0)
+        pt = multiprocessing.Process(target=publisher, args=(pub, a.rate, a.size, a.seconds, ok, failed, slowest),
+                                     daemon=True)
         t0 = time.time()
         pt.start()
         print("  t  phase  heap_MB  native_other_MB  YGC  FGC  GET        fds   reader_got  published  "
@@ -197,7 +206,8 @@ def main():
             s.close()
         time.sleep(3)
         print(f"after closing the non-reading clients: fds {fds(pid)} (start {base_fds}), GET {get_ms(port)}; "
-              f"published ok={ok.value} failed={failed.value}, reader got {got.value}", flush=True)
+              f"published ok={ok.value} failed={failed.value} (slowest answer {slowest.value:.2f} s), "
+              f"reader got {got.value}", flush=True)
         server.terminate()
         try:
             server.wait(15)

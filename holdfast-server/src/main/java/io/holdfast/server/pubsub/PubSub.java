@@ -144,13 +144,17 @@ public final class PubSub {
         }
         for (Shard shard : shardList) {
             messages.forEach(Message::retain);
-            shard.loop().execute(() -> {
-                try {
-                    counters.deliveries.add(shard.deliver(messages));
-                } finally {
-                    messages.forEach(Message::release);
-                }
-            });
+            try {
+                shard.loop().execute(() -> {
+                    try {
+                        counters.deliveries.add(shard.deliver(messages));
+                    } finally {
+                        messages.forEach(Message::release);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                messages.forEach(Message::release); // the payloads are direct memory: give them back
+            }
         }
         messages.forEach(Message::release);
     }
