@@ -58,6 +58,16 @@ def stuck_threads(pid):
     return None if out is None else out.count("java.nio.Bits.reserveMemory")
 
 
+def rss_mb(pid):
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+    return None
+
+
 def fds(pid):
     try:
         return len(os.listdir(f"/proc/{pid}/fd"))
@@ -189,19 +199,27 @@ def main():
                                      daemon=True)
         t0 = time.time()
         pt.start()
-        print("  t  phase  heap_MB  native_other_MB  YGC  FGC  GET        fds   reader_got  published  "
-              "bits_threads  stats", flush=True)
+        # Light samples every 2 s (no tool JVMs: on a loaded machine their start-up starves the server);
+        # heap, GCs, native memory and thread states once at the end of the flood and once after.
+        print("  t  phase  GET         fds   rss_MB  reader_got  published  stats", flush=True)
+        heavy_done = set()
         while time.time() - t0 < a.seconds + a.after:
-            time.sleep(4)
+            time.sleep(2)
             t = time.time() - t0
             phase = "flood" if pt.is_alive() else "after"
-            heap, ygc, fgc = heap_and_gc(pid)
             st = stats(pub)
             keep = {k: st.get(k) for k in ("slow_subscribers_dropped", "unsent_bytes", "direct_memory_netty",
                                             "direct_memory_nio") if k in st}
-            print(f"{t:4.0f}  {phase:5}  {heap if heap is None else round(heap)!s:>7}  "
-                  f"{native_other_mb(pid)!s:>15}  {ygc!s:>4} {fgc!s:>4}  {get_ms(port):10} {fds(pid)!s:>5} "
-                  f"{got.value:>11}  {ok.value:>9}  {stuck_threads(pid)!s:>12}  {keep}", flush=True)
+            print(f"{t:4.0f}  {phase:5}  {get_ms(port):11} {fds(pid)!s:>5} {rss_mb(pid)!s:>7}  {got.value:>10}  "
+                  f"{ok.value:>9}  {keep}", flush=True)
+            mark = "end of flood" if phase == "after" and "flood" not in heavy_done else (
+                "after" if t >= a.seconds + a.after - 4 and "after" not in heavy_done else None)
+            if mark:
+                heavy_done.add("flood" if mark == "end of flood" else "after")
+                heap, ygc, fgc = heap_and_gc(pid)
+                print(f"      [{mark}] heap_used_MB={heap if heap is None else round(heap)} young_gcs={ygc} "
+                      f"full_gcs={fgc} native_other_MB={native_other_mb(pid)} "
+                      f"threads_in_Bits.reserveMemory={stuck_threads(pid)}", flush=True)
         for s in slow:
             s.close()
         time.sleep(3)
