@@ -117,16 +117,18 @@ def reader(port, channel, count):
         count.value += n - tail.count(b"data: m")
 
 
-def publisher(pub, rate, size, seconds, ok, failed, slowest):
-    """Publishes 'rate' items a second of about 'size' bytes for 'seconds' (a process of its own)."""
+def publisher(pub, rate, size, seconds, ok, failed, slowest, batch):
+    """Publishes 'rate' items a second of about 'size' bytes for 'seconds', 'batch' items per request."""
     c = http.client.HTTPConnection("127.0.0.1", pub, timeout=5)
     pad = "x" * max(0, size - 24)
     n = 0
     start = time.time()
     while time.time() - start < seconds:
-        n += 1
-        body = json.dumps({"items": [{"channel": "flood", "formats": {
-            "http-stream": {"content": f"data: m{n:08d} {pad}\n\n"}}}]})
+        items = []
+        for _ in range(batch):
+            n += 1
+            items.append({"channel": "flood", "formats": {"http-stream": {"content": f"data: m{n:08d} {pad}\n\n"}}})
+        body = json.dumps({"items": items})
         sent = time.time()
         try:
             c.request("POST", "/publish/", body, {"Content-Type": "application/json"})
@@ -134,11 +136,11 @@ def publisher(pub, rate, size, seconds, ok, failed, slowest):
             r.read()
             slowest.value = max(slowest.value, time.time() - sent)
             if r.status == 200:
-                ok.value += 1
+                ok.value += batch
             else:
-                failed.value += 1
+                failed.value += batch
         except Exception:  # noqa: BLE001
-            failed.value += 1
+            failed.value += batch
             c = http.client.HTTPConnection("127.0.0.1", pub, timeout=5)
         wait = start + n / rate - time.time()
         if wait > 0:
@@ -154,6 +156,7 @@ def main():
     ap.add_argument("--seconds", type=int, default=20)
     ap.add_argument("--after", type=int, default=20)
     ap.add_argument("--xmx", default="512m")
+    ap.add_argument("--batch", type=int, default=1, help="items per publish request (same items/s)")
     ap.add_argument("--java-opt", action="append", default=[])
     ap.add_argument("--config")
     a = ap.parse_args()
@@ -195,7 +198,7 @@ def main():
 
         ok, failed = multiprocessing.Value("l", 0), multiprocessing.Value("l", 0)
         slowest = multiprocessing.Value("d", 0.0)
-        pt = multiprocessing.Process(target=publisher, args=(pub, a.rate, a.size, a.seconds, ok, failed, slowest),
+        pt = multiprocessing.Process(target=publisher, args=(pub, a.rate, a.size, a.seconds, ok, failed, slowest, a.batch),
                                      daemon=True)
         t0 = time.time()
         pt.start()

@@ -17,14 +17,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * exhaust direct memory and jam every event loop (issue 10, defect 1).
  *
  * <p>A loop only ever cuts off its own subscribers (their state is touched only there). Over its own
- * limit, a loop cuts off its largest queue. Over the process-wide limit, "largest first" is decided
- * across loops without locks: a loop cuts off its largest queue only if that queue is at least the
- * average of all queues with bytes pending (the process-wide largest always is), and otherwise asks
- * the other loops to do the same; so a client that reads, with a moment's backlog, is not cut off
- * on one loop because clients that do not read fill the budget on another.
+ * limit, a loop cuts off its largest queue. For the process-wide limit, "largest first" is decided
+ * across loops without locks: from three quarters of the limit on, a loop cuts off its largest queue
+ * only if that queue is at least the average of all queues with bytes pending (the process-wide
+ * largest always is), and otherwise asks the other loops to do the same; so a client that reads,
+ * with a moment's backlog, is not cut off on one loop because clients that do not read fill the
+ * budget on another. Only if the other loops have not done so by the time the limit itself would be
+ * exceeded (they may be busy) does a loop cut off its own largest queue, whatever its size.
  */
 public final class UnsentBytes {
+    /**
+     * Over the process-wide limit with only small queues here, a loop looks again after this long
+     * rather than scanning its queues before every delivery (the other loops have been asked).
+     */
+    private static final long RESCAN_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
+
     private final long totalMax;
+    /** Three quarters of {@link #totalMax}: from here on the largest queues are cut, on any loop. */
+    private final long softMax;
     private final long loopMax;
     private final AtomicLong total = new AtomicLong();
     /** Sessions with bytes pending, on all loops: the average queue is {@code total / lagging}. */
@@ -36,6 +46,7 @@ public final class UnsentBytes {
             throw new IllegalArgumentException("unsent bytes limits: " + totalMax + ", " + loopMax + " (expected: > 0)");
         }
         this.totalMax = totalMax;
+        this.softMax = totalMax - totalMax / 4;
         this.loopMax = loopMax;
         for (EventExecutor executor : group) {
             loops.put(executor, new Loop((EventLoop) executor));
@@ -79,6 +90,8 @@ public final class UnsentBytes {
         private final java.util.concurrent.atomic.AtomicBoolean enforcementQueued =
                 new java.util.concurrent.atomic.AtomicBoolean();
         private volatile long bytes;
+        /** When this loop last found none of its queues worth cutting for the process-wide limit. */
+        private long declinedAt = System.nanoTime() - RESCAN_NANOS;
 
         Loop(EventLoop loop) {
             this.loop = loop;
@@ -113,12 +126,22 @@ public final class UnsentBytes {
                 why[0] = "unsent_bytes_loop_max " + loopMax;
                 return largest();
             }
-            if (total.get() + more > totalMax) {
+            long after = total.get() + more;
+            if (after > totalMax) {
+                why[0] = "unsent_bytes_max " + totalMax;
+                return largest();
+            }
+            if (after > softMax) {
+                long now = System.nanoTime();
+                if (now - declinedAt < RESCAN_NANOS) {
+                    return null; // just found nothing worth cutting here; do not scan again per delivery
+                }
                 why[0] = "unsent_bytes_max " + totalMax;
                 SubscriberSession largest = largest();
                 if (largest != null && largest.accounted >= average()) {
                     return largest;
                 }
+                declinedAt = now;
                 askOtherLoops(this);
             }
             return null;
@@ -128,7 +151,7 @@ public final class UnsentBytes {
         private void enforceTotal() {
             enforcementQueued.set(false);
             SubscriberSession largest;
-            while (total.get() > totalMax && (largest = largest()) != null && largest.accounted >= average()) {
+            while (total.get() > softMax && (largest = largest()) != null && largest.accounted >= average()) {
                 largest.cutOffForBudget("unsent_bytes_max " + totalMax, null);
             }
         }

@@ -137,14 +137,35 @@ class SubscriberSessionTest {
         writeUnflushed(smallChannel, 5_000);
         small.wrote();
 
-        // Over the total, but this loop's largest queue is a small one: it is not cut, the big loop is asked.
-        assertThat(small.admit("c", 20_000)).isTrue();
-        writeUnflushed(smallChannel, 20_000);
+        // Near the total, but this loop's largest queue is a small one: it is not cut, the big loop is asked.
+        assertThat(small.admit("c", 5_000)).isTrue();
+        writeUnflushed(smallChannel, 5_000);
         small.wrote();
         assertThat(smallOwner.cutOffs).isEmpty();
         bigChannel.runPendingTasks();
         assertThat(bigOwner.cutOffs).singleElement().asString().contains("unsent_bytes_max 65536");
         assertThat(budget.total()).isEqualTo(nettyPending(smallChannel)).isLessThan(64 * 1024);
+    }
+
+    @Test
+    void theProcessWideLimitItselfIsNeverExceededEvenIfOtherLoopsAreSlowToAct() {
+        EmbeddedChannel bigChannel = channel();
+        EmbeddedChannel smallChannel = channel();
+        PubSub pubsub = new PubSub(bigChannel.eventLoop(), counters);
+        UnsentBytes budget = new UnsentBytes(List.of(bigChannel.eventLoop(), smallChannel.eventLoop()),
+                64 * 1024, 1 << 20);
+        Owner smallOwner = new Owner();
+        SubscriberSession big = new SubscriberSession(pubsub, budget.loop(bigChannel.eventLoop()), bigChannel,
+                1 << 20, new Owner());
+        SubscriberSession small = new SubscriberSession(pubsub, budget.loop(smallChannel.eventLoop()), smallChannel,
+                1 << 20, smallOwner);
+        writeUnflushed(bigChannel, 50_000);
+        big.wrote();
+        writeUnflushed(smallChannel, 5_000);
+        small.wrote();
+        // The big loop has not acted (its tasks are not run): the small loop's own largest goes.
+        assertThat(small.admit("c", 20_000)).isFalse();
+        assertThat(smallOwner.cutOffs).singleElement().asString().contains("unsent_bytes_max 65536");
     }
 
     @Test
