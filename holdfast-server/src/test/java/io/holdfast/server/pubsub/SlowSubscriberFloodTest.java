@@ -122,7 +122,9 @@ class SlowSubscriberFloodTest {
 
     @Test
     void nonReadingSubscribersAreCutOffWithinTheBudgetWhileReadersGetEveryMessage() throws Exception {
-        long budget = 2 * 1024 * 1024;
+        // Larger than a burst to every subscriber (10 items of 8 KiB to 32 of them, 2.6 MB), so only queues
+        // that keep growing reach it.
+        long budget = 8 * 1024 * 1024;
         try (Holdfast hf = Holdfast.start(b -> b.subscriberBufferSize(64 * 1024 * 1024)
                         .unsentBudget(new UnsentBudget(budget, budget)), "* test");
              StreamClients clients = new StreamClients()) {
