@@ -63,6 +63,9 @@ public final class SubscriberSession {
     private State state = State.OPEN;
     /** The pending bytes last reported to {@link #share}; written only by {@link UnsentBytes.Loop}. */
     long accounted;
+    /** When the queue last shrank or was empty. */
+    private long lastProgressNanos;
+    private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private boolean drainWatched;
     private long keepAlivePeriodMillis;
     private boolean keepAliveIdle;
@@ -88,6 +91,7 @@ public final class SubscriberSession {
         this.ticker = channel.eventLoop() instanceof AbstractScheduledEventExecutor loop
                 ? loop.ticker() : Ticker.systemTicker();
         this.lastWriteNanos = ticker.nanoTime();
+        this.lastProgressNanos = lastWriteNanos;
     }
 
     /** Whether deliveries may still be written. */
@@ -176,7 +180,19 @@ public final class SubscriberSession {
     }
 
     private void sample() {
-        share.update(this, pendingBytes(channel));
+        long pending = pendingBytes(channel);
+        if (pending == 0 || pending < accounted) {
+            lastProgressNanos = ticker.nanoTime();
+        }
+        share.update(this, pending);
+    }
+
+    /**
+     * Whether the socket has taken nothing for a while: such a queue goes before a larger one that
+     * is draining (a reading client with a moment's burst is not the slow subscriber).
+     */
+    boolean stalled() {
+        return ticker.nanoTime() - lastProgressNanos >= STALL_NANOS;
     }
 
     private void cutOff(String reason, boolean budget) {

@@ -161,12 +161,19 @@ public final class UnsentBytes {
             return n <= 0 ? 0 : total.get() / n;
         }
 
-        /** The session on this loop with the most bytes pending, or null if none has any. */
+        /**
+         * The session on this loop with the most bytes pending, or null if none has any; a queue the
+         * socket has not taken from for a while goes before any that is draining.
+         */
         SubscriberSession largest() {
             SubscriberSession max = null;
+            boolean maxStalled = false;
             for (SubscriberSession s : lagging) {
-                if (max == null || s.accounted > max.accounted) {
+                boolean stalled = s.stalled();
+                if (max == null || (stalled && !maxStalled)
+                        || (stalled == maxStalled && s.accounted > max.accounted)) {
                     max = s;
+                    maxStalled = stalled;
                 }
             }
             return max;
