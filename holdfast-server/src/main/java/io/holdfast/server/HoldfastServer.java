@@ -1,5 +1,6 @@
 package io.holdfast.server;
 
+import io.holdfast.server.cluster.RedisBus;
 import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.config.ListenAddress;
 import io.holdfast.server.hold.GripHoldHandoff;
@@ -14,7 +15,7 @@ import io.holdfast.server.publish.PublishServer;
 import io.holdfast.server.publish.ZmqEndpoints;
 import io.holdfast.server.publish.ZmqInputs;
 import io.holdfast.server.pubsub.PubSub;
-import io.holdfast.server.pubsub.PublishSequencer;
+import io.holdfast.server.pubsub.LocalSequencer;
 import io.holdfast.server.route.LiveRoutes;
 import io.holdfast.server.route.ParsedRoutes;
 import io.holdfast.server.route.Route;
@@ -63,6 +64,7 @@ public final class HoldfastServer implements AutoCloseable {
     private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
     private InetSocketAddress publishAddress;
     private volatile ZmqInputs zmqInputs;
+    private volatile RedisBus redisBus;
     private volatile boolean closed;
 
     private HoldfastServer(HoldfastConfig config) throws RouteSyntaxException, IOException {
@@ -77,7 +79,9 @@ public final class HoldfastServer implements AutoCloseable {
         // are busy writing the previous one to thousands of connections.
         this.publishLoop = transport.newGroup(1, "holdfast-publish-api");
         this.pubsub = new PubSub(workers, counters, config.unsentBudget());
-        this.pubsub.sequencer(new PublishSequencer(pubsub, config));
+        if (!config.cluster().enabled()) {
+            this.pubsub.sequencer(new LocalSequencer(pubsub, config));
+        } // else the Redis bus, installed in bind() once the port (part of the default node id) is known
         GripHoldHandoff handoff = new GripHoldHandoff(pubsub);
         this.proxy = new ProxyContext(config, routes, new OriginConnector(transport, config), new GripSigner(config),
                 new TestTarget(handoff, pubsub), handoff);
@@ -133,6 +137,11 @@ public final class HoldfastServer implements AutoCloseable {
                 listeners.add(ch);
                 httpsAddresses.add((InetSocketAddress) ch.localAddress());
             }
+        }
+        if (config.cluster().enabled()) {
+            // Before any publish input opens: every publish goes through Redis from the first one.
+            redisBus = RedisBus.start(pubsub, config, httpAddresses.isEmpty() ? 0 : httpAddresses.get(0).getPort());
+            pubsub.sequencer(redisBus);
         }
         publishAddress = publishServer.bind(boss, publishLoop, transport);
         if (config.zmq()) {
@@ -197,6 +206,8 @@ public final class HoldfastServer implements AutoCloseable {
     public LiveRoutes routes() { return routes; }
     public PubSub pubsub() { return pubsub; }
     public Counters counters() { return counters; }
+    /** The Redis bus when {@code [cluster] redis_url} is set. */
+    public Optional<RedisBus> redisBus() { return Optional.ofNullable(redisBus); }
 
     /** The first client listener's bound port. */
     public int httpPort() { return httpAddresses.get(0).getPort(); }
@@ -250,7 +261,9 @@ public final class HoldfastServer implements AutoCloseable {
             LOG.warn("shutdown: closing {} connection(s) still busy after {} s", proxy.connections().size(),
                     config.shutdownTimeout().toSeconds());
         }
-        pubsub.sequencer().close();
+        if (pubsub.sequencer() != null) {
+            pubsub.sequencer().close();
+        }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         publishLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

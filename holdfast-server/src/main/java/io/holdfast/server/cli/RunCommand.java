@@ -50,6 +50,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--publish-port", paramLabel = "[ADDR:]PORT", description = "Publish API address (default 127.0.0.1:5561).")
     String publishPort;
 
+    @Option(names = "--redis", paramLabel = "URL",
+            description = "Join a cluster through Redis (sets [cluster] redis_url), e.g. redis://127.0.0.1:6379.")
+    String redis;
+
+    @Option(names = "--redis-cluster",
+            description = "The --redis URL lists Redis Cluster seed nodes (redis://h1:p1,h2:p2): use sharded pub/sub.")
+    boolean redisCluster;
+
     @Option(names = "--verbose", description = "Same as --log-level debug.")
     boolean verbose;
 
@@ -107,6 +115,12 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (!routes.isEmpty()) {
             b.routeSpecs(routes);
+        }
+        if (redis != null) {
+            b.cluster(b.cluster().withRedisUrl(redis));
+        }
+        if (redisCluster) {
+            b.cluster(b.cluster().withRedisCluster(true));
         }
         if (verbose) {
             b.logLevel("debug");

@@ -90,6 +90,7 @@ public final class HoldfastConfig {
     private final List<String> historyChannels;
     private final int historySize;
     private final Duration historyTtl;
+    private final ClusterConfig cluster;
     private final OutboundPolicySettings outboundPolicy;
     private final HandlerSettings handler;
     private final List<String> origHeadersNeedMark;
@@ -144,6 +145,7 @@ public final class HoldfastConfig {
         historyChannels = List.copyOf(b.historyChannels);
         historySize = b.historySize;
         historyTtl = b.historyTtl;
+        cluster = b.cluster;
         outboundPolicy = b.outboundPolicy;
         handler = b.handler;
         origHeadersNeedMark = List.copyOf(b.origHeadersNeedMark);
@@ -241,6 +243,8 @@ public final class HoldfastConfig {
     public List<String> historyChannels() { return historyChannels; }
     public int historySize() { return historySize; }
     public Duration historyTtl() { return historyTtl; }
+    /** The {@code [cluster]} section; {@link ClusterConfig#NONE} when this node runs alone. */
+    public ClusterConfig cluster() { return cluster; }
     /** The outbound network policy for untrusted targets and foreign {@code Grip-Link} URLs. */
     public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
     /** Stats socket, subscription linger and first-subscription updates ({@code [handler]}). */
@@ -325,6 +329,7 @@ public final class HoldfastConfig {
         private List<String> historyChannels = List.of();
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private ClusterConfig cluster = ClusterConfig.NONE;
         private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
         private HandlerSettings handler = HandlerSettings.DEFAULT;
         private List<String> origHeadersNeedMark = List.of();
@@ -381,6 +386,7 @@ public final class HoldfastConfig {
             historyChannels = c.historyChannels;
             historySize = c.historySize;
             historyTtl = c.historyTtl;
+            cluster = c.cluster;
             outboundPolicy = c.outboundPolicy;
             handler = c.handler;
             origHeadersNeedMark = c.origHeadersNeedMark;
@@ -571,6 +577,14 @@ public final class HoldfastConfig {
             historyTtl = positive("historyTtl", value);
             return this;
         }
+
+        public Builder cluster(ClusterConfig value) {
+            cluster = java.util.Objects.requireNonNull(value, "cluster");
+            return this;
+        }
+
+        /** The cluster section built so far, to change one setting of it. */
+        public ClusterConfig cluster() { return cluster; }
 
         public Builder zmq(boolean value) { zmq = value; return this; }
 

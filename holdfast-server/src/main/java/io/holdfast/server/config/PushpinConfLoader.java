@@ -150,6 +150,10 @@ public final class PushpinConfLoader {
                         case "handler.update_on_first_subscription" ->
                                 b.handler(b.handler().withUpdateOnFirstSubscription(bool(e)));
                         case "holdfast.history_ttl" -> b.historyTtl(seconds(e));
+                        case "cluster.redis_url" -> b.cluster(b.cluster().withRedisUrl(e.value().strip()));
+                        case "cluster.redis_cluster" -> b.cluster(b.cluster().withRedisCluster(bool(e)));
+                        case "cluster.node_id" -> b.cluster(b.cluster().withNodeId(e.value().strip()));
+                        case "cluster.key_prefix" -> b.cluster(b.cluster().withKeyPrefix(e.value().strip()));
                         default -> {
                             if (NOT_YET.contains(name)) {
                                 // A key left empty or false asks for nothing we lack: no need to warn.

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -103,16 +104,18 @@ public final class PubSub {
     }
 
     /**
-     * Publishes items, already validated, to every subscriber of their channels. Any thread. Items go
-     * through the {@link PublishSequencer} (de-duplication, ordering, history) when one is installed.
+     * Publishes items, already validated, to every subscriber of their channels. Any thread; never
+     * blocks. Items go through the {@link PublishSequencer} (de-duplication, ordering, history, and
+     * other nodes in a cluster) when one is installed. The result completes when the items are taken
+     * and exceptionally when the bus refused them (Redis down): the publisher must then get an error.
      */
-    public void publish(List<PublishItem> items) {
+    public CompletableFuture<Void> publish(List<PublishItem> items) {
         PublishSequencer s = sequencer;
         if (s != null) {
-            s.publish(items);
-        } else {
-            fanOut(items);
+            return s.publish(items);
         }
+        fanOut(items);
+        return PublishSequencer.ACCEPTED;
     }
 
     /** Installs the sequencer every publish goes through (once, while wiring). */
@@ -132,8 +135,9 @@ public final class PubSub {
     /**
      * Hands items to every loop in one task per loop, which writes them, in order, to its local
      * subscribers and flushes each once. Each item is prepared (its payload wrapped) once. Any thread.
+     * Public for the buses only: items here are already sequenced, so nothing else may call it.
      */
-    void fanOut(List<PublishItem> items) {
+    public void fanOut(List<PublishItem> items) {
         if (items.isEmpty()) {
             return;
         }
@@ -166,8 +170,14 @@ public final class PubSub {
     public void recover() {
         PublishSequencer s = sequencer;
         if (s != null) {
-            s.clearLastIds();
+            s.recover(); // the bus forgets last ids (on every node) and calls recoverSubscribers
+        } else {
+            recoverSubscribers();
         }
+    }
+
+    /** Every subscriber on this node asks its origin again (the recover command, or a bus reset). Any thread. */
+    public void recoverSubscribers() {
         for (Shard shard : shardList) {
             shard.loop().execute(() -> shard.subscribers().forEach(Subscriber::recover));
         }
