@@ -62,6 +62,7 @@ public final class HoldfastConfig {
     private final boolean logUserAgent;
     private final int clientBufferSize;
     private final int clientMaxConn;
+    private final ClientTimeouts clientTimeouts;
     private final long maxRequestBodySize;
     private final int publishMaxHeadersSize;
     private final int publishMaxBodySize;
@@ -117,6 +118,7 @@ public final class HoldfastConfig {
         logUserAgent = b.logUserAgent;
         clientBufferSize = b.clientBufferSize;
         clientMaxConn = b.clientMaxConn;
+        clientTimeouts = b.clientTimeouts;
         maxRequestBodySize = b.maxRequestBodySize;
         publishMaxHeadersSize = b.publishMaxHeadersSize;
         publishMaxBodySize = b.publishMaxBodySize;
@@ -194,6 +196,7 @@ public final class HoldfastConfig {
     /** Largest client request head (request line plus headers), as Pushpin's {@code client_buffer_size}. */
     public int clientBufferSize() { return clientBufferSize; }
     public int clientMaxConn() { return clientMaxConn; }
+    public ClientTimeouts clientTimeouts() { return clientTimeouts; }
     /** Largest proxied request body in bytes; 0 means no limit (Pushpin has none). */
     public long maxRequestBodySize() { return maxRequestBodySize; }
     public int publishMaxHeadersSize() { return publishMaxHeadersSize; }
@@ -301,6 +304,7 @@ public final class HoldfastConfig {
         private boolean logUserAgent;
         private int clientBufferSize = DEFAULT_CLIENT_BUFFER_SIZE;
         private int clientMaxConn = DEFAULT_CLIENT_MAXCONN;
+        private ClientTimeouts clientTimeouts = ClientTimeouts.DEFAULT;
         private long maxRequestBodySize;
         private int publishMaxHeadersSize = DEFAULT_PUBLISH_MAX_HEADERS_SIZE;
         private int publishMaxBodySize = DEFAULT_PUBLISH_MAX_BODY_SIZE;
@@ -358,6 +362,7 @@ public final class HoldfastConfig {
             logUserAgent = c.logUserAgent;
             clientBufferSize = c.clientBufferSize;
             clientMaxConn = c.clientMaxConn;
+            clientTimeouts = c.clientTimeouts;
             maxRequestBodySize = c.maxRequestBodySize;
             publishMaxHeadersSize = c.publishMaxHeadersSize;
             publishMaxBodySize = c.publishMaxBodySize;
@@ -457,6 +462,13 @@ public final class HoldfastConfig {
         }
 
         public Builder clientMaxConn(int value) { clientMaxConn = positive("clientMaxConn", value); return this; }
+
+        public Builder clientTimeouts(ClientTimeouts value) {
+            clientTimeouts = java.util.Objects.requireNonNull(value, "clientTimeouts");
+            return this;
+        }
+
+        public ClientTimeouts clientTimeouts() { return clientTimeouts; }
 
         public Builder maxRequestBodySize(long value) {
             if (value < 0) {

@@ -71,6 +71,10 @@ public final class PushpinConfLoader {
                         case "holdfast.tls_certs_dir" -> b.tlsCertsDir(confDir.resolve(e.value()));
                         case "runner.client_buffer_size" -> b.clientBufferSize(intValue(e));
                         case "runner.client_maxconn" -> b.clientMaxConn(intValue(e));
+                        case "holdfast.client_header_timeout" -> b.clientTimeouts(b.clientTimeouts().withHeader(seconds(e)));
+                        case "holdfast.client_body_timeout" -> b.clientTimeouts(b.clientTimeouts().withBody(seconds(e)));
+                        case "holdfast.client_keepalive_timeout" ->
+                                b.clientTimeouts(b.clientTimeouts().withKeepAlive(seconds(e)));
                         case "runner.log_level" -> b.logLevel(LogLevels.fromPushpin(e.value()));
                         case "runner.allow_compression" -> b.allowCompression(bool(e));
                         case "proxy.routesfile" -> b.routesFile(confDir.resolve(e.value()));
