@@ -75,6 +75,7 @@ public final class HoldfastConfig {
     private final int ioThreads;
     private final String logLevel;
     private final int subscriberBufferSize;
+    private final UnsentBudget unsentBudget;
     private final int webSocketMaxMessageSize;
     private final boolean allowCompression;
     private final boolean autoCrossOrigin;
@@ -133,6 +134,7 @@ public final class HoldfastConfig {
         ioThreads = b.ioThreads;
         logLevel = b.logLevel;
         subscriberBufferSize = b.subscriberBufferSize;
+        unsentBudget = b.unsentBudget;
         webSocketMaxMessageSize = b.webSocketMaxMessageSize;
         allowCompression = b.allowCompression;
         autoCrossOrigin = b.autoCrossOrigin;
@@ -220,6 +222,8 @@ public final class HoldfastConfig {
     public String logLevel() { return logLevel; }
     /** Bytes a subscriber may have waiting to be written before it is cut off as too slow. */
     public int subscriberBufferSize() { return subscriberBufferSize; }
+    /** The budget for all subscribers' unsent bytes ({@code unsent_bytes_max}, {@code unsent_bytes_loop_max}). */
+    public UnsentBudget unsentBudget() { return unsentBudget; }
     /** Largest WebSocket message (after joining fragments) a client may send; larger closes with 1009. */
     public int webSocketMaxMessageSize() { return webSocketMaxMessageSize; }
     /** Whether clients may negotiate permessage-deflate ({@code [runner] allow_compression}). */
@@ -325,6 +329,7 @@ public final class HoldfastConfig {
         private int ioThreads;
         private String logLevel = "info";
         private int subscriberBufferSize = DEFAULT_SUBSCRIBER_BUFFER_SIZE;
+        private UnsentBudget unsentBudget = UnsentBudget.DEFAULT;
         private int webSocketMaxMessageSize = DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE;
         private boolean allowCompression;
         private boolean autoCrossOrigin;
@@ -385,6 +390,7 @@ public final class HoldfastConfig {
             ioThreads = c.ioThreads;
             logLevel = c.logLevel;
             subscriberBufferSize = c.subscriberBufferSize;
+            unsentBudget = c.unsentBudget;
             webSocketMaxMessageSize = c.webSocketMaxMessageSize;
             allowCompression = c.allowCompression;
             autoCrossOrigin = c.autoCrossOrigin;
@@ -544,6 +550,13 @@ public final class HoldfastConfig {
             subscriberBufferSize = positive("subscriberBufferSize", value);
             return this;
         }
+
+        public Builder unsentBudget(UnsentBudget value) {
+            unsentBudget = Objects.requireNonNull(value, "unsentBudget");
+            return this;
+        }
+
+        public UnsentBudget unsentBudget() { return unsentBudget; }
 
         public Builder webSocketMaxMessageSize(int value) {
             webSocketMaxMessageSize = positive("webSocketMaxMessageSize", value);

@@ -140,6 +140,8 @@ public final class PushpinConfLoader {
                         case "holdfast.shutdown_timeout" -> b.shutdownTimeout(seconds(e));
                         case "holdfast.io_threads" -> b.ioThreads(intValue(e));
                         case "holdfast.subscriber_buffer_size" -> b.subscriberBufferSize(intValue(e));
+                        case "holdfast.unsent_bytes_max" -> b.unsentBudget(b.unsentBudget().withTotalMax(longValue(e)));
+                        case "holdfast.unsent_bytes_loop_max" -> b.unsentBudget(b.unsentBudget().withLoopMax(longValue(e)));
                         case "holdfast.websocket_max_message_size" -> b.webSocketMaxMessageSize(intValue(e));
                         case "holdfast.websocket_retry_delay" -> b.webSocketRetryDelay(seconds(e));
                         case "holdfast.websocket_retries" -> b.webSocketRetries(intValue(e));
