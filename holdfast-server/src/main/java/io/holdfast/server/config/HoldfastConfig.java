@@ -89,6 +89,9 @@ public final class HoldfastConfig {
     private final List<String> historyChannels;
     private final int historySize;
     private final Duration historyTtl;
+    private final OutboundPolicySettings outboundPolicy;
+    private final HandlerSettings handler;
+    private final List<String> origHeadersNeedMark;
 
     private HoldfastConfig(Builder b) {
         httpListeners = List.copyOf(b.httpListeners);
@@ -139,6 +142,9 @@ public final class HoldfastConfig {
         historyChannels = List.copyOf(b.historyChannels);
         historySize = b.historySize;
         historyTtl = b.historyTtl;
+        outboundPolicy = b.outboundPolicy;
+        handler = b.handler;
+        origHeadersNeedMark = List.copyOf(b.origHeadersNeedMark);
     }
 
     public static Builder builder() {
@@ -231,6 +237,12 @@ public final class HoldfastConfig {
     public List<String> historyChannels() { return historyChannels; }
     public int historySize() { return historySize; }
     public Duration historyTtl() { return historyTtl; }
+    /** The outbound network policy for untrusted targets and foreign {@code Grip-Link} URLs. */
+    public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
+    /** Stats socket, subscription linger and first-subscription updates ({@code [handler]}). */
+    public HandlerSettings handler() { return handler; }
+    /** {@code orig_headers_need_mark}: client headers copied for {@code orig_headers} only when sent marked. */
+    public List<String> origHeadersNeedMark() { return origHeadersNeedMark; }
 
     /**
      * Checks a ZeroMQ endpoint as Pushpin writes them ({@code tcp://host:port}, port {@code *} or 0
@@ -308,6 +320,9 @@ public final class HoldfastConfig {
         private List<String> historyChannels = List.of();
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
+        private HandlerSettings handler = HandlerSettings.DEFAULT;
+        private List<String> origHeadersNeedMark = List.of();
 
         private Builder() {}
 
@@ -360,6 +375,9 @@ public final class HoldfastConfig {
             historyChannels = c.historyChannels;
             historySize = c.historySize;
             historyTtl = c.historyTtl;
+            outboundPolicy = c.outboundPolicy;
+            handler = c.handler;
+            origHeadersNeedMark = c.origHeadersNeedMark;
         }
 
         public Builder httpListeners(List<ListenAddress> value) {
@@ -563,6 +581,25 @@ public final class HoldfastConfig {
 
         /** The REP command socket's endpoint; null or empty disables it. */
         public Builder commandSpec(String value) { commandSpec = zmqSpec("commandSpec", value); return this; }
+
+        public Builder outboundPolicy(OutboundPolicySettings value) {
+            outboundPolicy = java.util.Objects.requireNonNull(value, "outboundPolicy");
+            return this;
+        }
+
+        public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
+
+        public Builder handler(HandlerSettings value) {
+            handler = java.util.Objects.requireNonNull(value, "handler");
+            return this;
+        }
+
+        public HandlerSettings handler() { return handler; }
+
+        public Builder origHeadersNeedMark(List<String> value) {
+            origHeadersNeedMark = List.copyOf(value);
+            return this;
+        }
 
         public HoldfastConfig build() {
             return new HoldfastConfig(this);

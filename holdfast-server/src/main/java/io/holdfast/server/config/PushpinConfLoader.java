@@ -24,24 +24,21 @@ public final class PushpinConfLoader {
     /** Pushpin keys that configure its multi-process plumbing: meaningless in one process. */
     private static final Set<String> PLUMBING = Set.of(
             "global.include", "global.libdir", "global.rundir", "global.ipc_prefix",
-            "global.stats_connection_ttl", "global.stats_connection_send",
+            "global.stats_connection_send",
             "runner.services", "runner.logdir", "runner.condure_bin", "runner.mongrel2_bin",
             "runner.m2sh_bin", "runner.zurl_bin", "runner.connmgr_bin", "runner.proxy_bin",
             "runner.handler_bin", "runner.m2adapter_bin", "runner.pushpin_proxy_bin",
             "runner.pushpin_handler_bin",
             "proxy.updates_check", "proxy.organization_name", "proxy.stats_connections_max_ttl",
-            "handler.ipc_file_mode", "handler.stats_spec", "handler.stats_format",
-            "handler.stats_subscription_ttl", "handler.stats_report_interval",
-            "proxy.stats_report_interval");
+            "handler.ipc_file_mode", "proxy.stats_report_interval");
 
     /** Pushpin keys with a Holdfast meaning that a later release implements. */
     private static final Set<String> NOT_YET = Set.of(
             "runner.local_ports",
-            "proxy.orig_headers_need_mark", "proxy.sockjs_url",
+            "proxy.sockjs_url",
             "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
             "handler.message_rate",
-            "handler.message_hwm", "handler.message_block_size", "handler.update_on_first_subscription",
-            "handler.subscription_linger", "handler.share_all", "handler.state_spec",
+            "handler.message_hwm", "handler.message_block_size", "handler.share_all", "handler.state_spec",
             "handler.prometheus_port", "handler.prometheus_prefix");
 
     private PushpinConfLoader() {}
@@ -60,6 +57,7 @@ public final class PushpinConfLoader {
         ListenAddress publish = new ListenAddress(HoldfastConfig.DEFAULT_PUBLISH_HOST, HoldfastConfig.DEFAULT_PUBLISH_PORT);
         String pushInSpec = HoldfastConfig.DEFAULT_PUSH_IN_SPEC;
         String commandSpec = HoldfastConfig.DEFAULT_COMMAND_SPEC;
+        String statsSpec = null; // Pushpin's default is an ipc:// path in its rundir; Holdfast's is off
         List<String> pushInSubSpecs = null; // push_in_sub_specs, then the older push_in_sub_spec, as Pushpin joins them
         String pushInSubSpec = null;
         boolean subSpecGiven = false;
@@ -135,6 +133,24 @@ public final class PushpinConfLoader {
                         case "holdfast.history_channels" -> b.historyChannels(java.util.Arrays.stream(e.value().split(","))
                                 .map(String::strip).filter(v -> !v.isEmpty()).toList());
                         case "holdfast.history_size" -> b.historySize(intValue(e));
+                        case "proxy.orig_headers_need_mark" ->
+                                b.origHeadersNeedMark(OutboundPolicySettings.parseList(e.value()));
+                        // zurl's outbound policy keys (Pushpin wires them to its HTTP client process).
+                        case "holdfast.defpolicy" -> b.outboundPolicy(b.outboundPolicy()
+                                .withDefaultAllow(OutboundPolicySettings.parseDefPolicy(e.value())));
+                        case "holdfast.allow" -> b.outboundPolicy(b.outboundPolicy()
+                                .withAllow(OutboundPolicySettings.parseList(e.value())));
+                        case "holdfast.deny" -> b.outboundPolicy(b.outboundPolicy()
+                                .withDeny(OutboundPolicySettings.parseList(e.value())));
+                        case "handler.stats_spec" -> statsSpec = HoldfastConfig.zmqSpec("", e.value());
+                        case "handler.stats_format" -> b.handler(b.handler()
+                                .withStatsJson(HandlerSettings.parseStatsJson(e.value())));
+                        case "handler.stats_report_interval" -> b.handler(b.handler().withStatsReportInterval(seconds(e)));
+                        case "handler.stats_subscription_ttl" -> b.handler(b.handler().withStatsSubscriptionTtl(seconds(e)));
+                        case "global.stats_connection_ttl" -> b.handler(b.handler().withStatsConnectionTtl(seconds(e)));
+                        case "handler.subscription_linger" -> b.handler(b.handler().withSubscriptionLinger(seconds(e)));
+                        case "handler.update_on_first_subscription" ->
+                                b.handler(b.handler().withUpdateOnFirstSubscription(bool(e)));
                         case "holdfast.history_ttl" -> b.historyTtl(seconds(e));
                         default -> {
                             if (NOT_YET.contains(name)) {
@@ -165,6 +181,7 @@ public final class PushpinConfLoader {
             }
             b.pushInSpec(withPortOffset(pushInSpec, portOffset));
             b.commandSpec(withPortOffset(commandSpec, portOffset));
+            b.handler(b.handler().withStatsSpec(withPortOffset(statsSpec, portOffset)));
             int offset = portOffset;
             b.pushInSubSpecs(subSpecs.stream().map(spec -> withPortOffset(spec, offset)).toList());
         } catch (IllegalArgumentException ex) {

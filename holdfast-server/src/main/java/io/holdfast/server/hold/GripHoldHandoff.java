@@ -9,6 +9,7 @@ import io.holdfast.grip.instruct.InstructResponse;
 import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.Exchange;
 import io.holdfast.server.proxy.GripHandoff;
+import io.holdfast.server.proxy.RequestBodyCopy;
 import io.holdfast.server.proxy.RequestContext;
 import io.holdfast.server.pubsub.PubSub;
 import io.netty.buffer.ByteBuf;
@@ -47,7 +48,8 @@ public final class GripHoldHandoff implements GripHandoff {
     }
 
     @Override
-    public Exchange accept(ClientConnection connection, RequestContext request, HttpResponse response, ByteBuf body) {
+    public Exchange accept(ClientConnection connection, RequestContext request, HttpResponse response, ByteBuf body,
+                           RequestBodyCopy requestBody) {
         HeldResponse held;
         GripInstruct instruct;
         try {
@@ -81,6 +83,16 @@ public final class GripHoldHandoff implements GripHandoff {
             relay(connection, request, held);
             return null;
         }
+        if (instruct.hold().isPresent() && requestBody.overLimit()) {
+            // Spec 1.1: a hold must be able to send the request again, so its body is kept; Pushpin
+            // keeps up to 100,000 bytes and refuses to hold a larger request.
+            held.release();
+            LOG.info("conn={} request body over {} bytes cannot be held ({} {})", request.connectionId(),
+                    RequestBodyCopy.MAX_BYTES, request.request().method(), request.pathAndQuery());
+            connection.respondText(HttpResponseStatus.BAD_REQUEST, "Request too large to accept GRIP instruct.",
+                    request.keepAlive());
+            return null;
+        }
         if (instruct.hold().isEmpty()) {
             // "GRIP Next" without a hold (spec 1.5.3): stream this body, then continue at the next link.
             StreamHold next = new StreamHold(connection, request, pubsub, instruct, held, null);
@@ -88,7 +100,8 @@ public final class GripHoldHandoff implements GripHandoff {
             return next;
         }
         if (instruct.hold().get() == HoldMode.RESPONSE) {
-            ResponseHold hold = new ResponseHold(connection, request, pubsub, instruct, held, instruct.timeoutSeconds());
+            ResponseHold hold = new ResponseHold(connection, request, pubsub, instruct, held, instruct.timeoutSeconds(),
+                    requestBody.bytes());
             hold.start();
             return hold;
         }
@@ -98,8 +111,9 @@ public final class GripHoldHandoff implements GripHandoff {
     }
 
     @Override
-    public StreamStart startStream(ClientConnection connection, RequestContext request, HttpResponse response) {
-        if (isInstructJson(response)) {
+    public StreamStart startStream(ClientConnection connection, RequestContext request, HttpResponse response,
+                                   RequestBodyCopy requestBody) {
+        if (isInstructJson(response) || requestBody.overLimit()) {
             return null;
         }
         GripInstruct instruct;

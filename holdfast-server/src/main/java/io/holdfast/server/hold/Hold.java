@@ -46,7 +46,7 @@ abstract class Hold implements Exchange, Subscriber {
             subscriptions.add(spec.name(), spec.filters(), spec.prevId());
         }
         for (String implicit : request.route().targets().get(0).subscriptions()) {
-            subscriptions.add(implicit, java.util.List.of(), null);
+            subscriptions.addRouteChannel(implicit);
         }
     }
 

@@ -87,7 +87,14 @@ final class NextLinks {
         cancel();
         fetching = true;
         heardFrom.clear();
-        String uri = Recovery.resolve(stream.request, link.uri());
+        Recovery.Link uri;
+        try {
+            uri = Recovery.resolve(stream.request, link.uri());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("conn={} next link {} not usable: {}", stream.request.connectionId(), link.uri(), e.getMessage());
+            stream.closeStream("unusable next link");
+            return;
+        }
         LOG.debug("conn={} fetching next link {} ({})", stream.request.connectionId(), uri, why);
         var gripLast = Recovery.gripLastHeaders(stream.subscriptions);
         OriginFetch.Callback callback = new OriginFetch.Callback() {
@@ -117,8 +124,8 @@ final class NextLinks {
                 return; // an identical request is under way; its answer comes to us too
             }
         }
-        OriginFetch.send(stream.connection.services(), stream.loop(), stream.request, HttpMethod.GET, uri, gripLast,
-                null, MAX_BODY, callback);
+        OriginFetch.send(stream.connection.services(), stream.loop(), stream.request, uri.foreign(), HttpMethod.GET,
+                uri.uri(), gripLast, null, MAX_BODY, callback);
     }
 
     private void retryLater(String reason) {

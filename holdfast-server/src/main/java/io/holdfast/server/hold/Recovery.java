@@ -4,6 +4,7 @@ import io.holdfast.server.proxy.OriginFetch;
 import io.holdfast.server.proxy.RequestContext;
 import io.holdfast.server.pubsub.PublishSequencer;
 import io.holdfast.server.pubsub.Subscriptions;
+import io.holdfast.server.route.Target;
 import io.netty.channel.EventLoop;
 import java.net.URI;
 import java.util.ArrayList;
@@ -26,12 +27,47 @@ final class Recovery {
         return headers;
     }
 
-    /** A link's path and query, resolved against the request as the origin saw it. */
-    static String resolve(RequestContext request, String link) {
-        URI base = URI.create("http://origin" + request.route().rewritePath(request.pathAndQuery()));
+    /**
+     * Where a {@code Grip-Link} goes (spec 1.5.3): its path and query, and the foreign target when
+     * it is an absolute URL for another scheme, host or port than the client's request (null: through
+     * the route, like the request itself).
+     */
+    record Link(String uri, Target foreign) {
+        @Override
+        public String toString() {
+            return foreign == null ? uri : foreign.describe() + uri;
+        }
+    }
+
+    /** Stands for "the route's origin" while resolving (RFC 2606 reserves {@code .invalid}). */
+    private static final String BASE_HOST = "origin.invalid";
+
+    /** A link resolved against the request as the origin saw it. */
+    static Link resolve(RequestContext request, String link) {
+        URI base = URI.create("http://" + BASE_HOST + request.route().rewritePath(request.pathAndQuery()));
         URI resolved = base.resolve(link.trim());
         String path = resolved.getRawPath() == null || resolved.getRawPath().isEmpty() ? "/" : resolved.getRawPath();
-        return resolved.getRawQuery() == null ? path : path + "?" + resolved.getRawQuery();
+        String uri = resolved.getRawQuery() == null ? path : path + "?" + resolved.getRawQuery();
+        if (resolved.getRawAuthority() == null || BASE_HOST.equals(resolved.getRawAuthority())) {
+            return new Link(uri, null); // relative
+        }
+        String clientScheme = request.client().secure() ? "https" : "http";
+        boolean sameScheme = clientScheme.equalsIgnoreCase(resolved.getScheme());
+        if (sameScheme && sameAuthority(resolved, request.host(), request.client().secure())) {
+            return new Link(uri, null);
+        }
+        return new Link(uri, Target.forUrl(resolved));
+    }
+
+    private static boolean sameAuthority(URI link, String requestHost, boolean secure) {
+        if (requestHost == null || requestHost.isEmpty()) {
+            return false;
+        }
+        URI client = URI.create((secure ? "https://" : "http://") + requestHost);
+        int defaultPort = secure ? 443 : 80;
+        int a = link.getPort() > 0 ? link.getPort() : defaultPort;
+        int b = client.getPort() > 0 ? client.getPort() : defaultPort;
+        return a == b && link.getHost() != null && link.getHost().equalsIgnoreCase(client.getHost());
     }
 
     /**
@@ -59,9 +95,17 @@ final class Recovery {
 
     /** Spec 1.5.3 gone link: POST with an empty body when the client disconnects; no retry. */
     static void sendGone(Hold hold, String goneLink) {
-        String uri = resolve(hold.request, goneLink);
-        OriginFetch.send(hold.connection.services(), hold.loop(), hold.request, io.netty.handler.codec.http.HttpMethod.POST,
-                uri, List.of(), new byte[0], 100_000, new OriginFetch.Callback() {
+        Link uri;
+        try {
+            uri = resolve(hold.request, goneLink);
+        } catch (IllegalArgumentException e) {
+            org.slf4j.LoggerFactory.getLogger(Recovery.class).info("conn={} gone link {} not usable: {}",
+                    hold.connection.id(), goneLink, e.getMessage());
+            return;
+        }
+        OriginFetch.send(hold.connection.services(), hold.loop(), hold.request, uri.foreign(),
+                io.netty.handler.codec.http.HttpMethod.POST, uri.uri(), List.of(), new byte[0], 100_000,
+                new OriginFetch.Callback() {
                     @Override
                     public void onResponse(io.netty.handler.codec.http.HttpResponse response, io.netty.buffer.ByteBuf body) {
                         body.release();

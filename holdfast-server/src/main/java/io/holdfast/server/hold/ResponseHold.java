@@ -7,6 +7,7 @@ import io.holdfast.grip.publish.HttpResponseFormat;
 import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.Exchange;
 import io.holdfast.server.proxy.OriginFetch;
+import io.holdfast.server.proxy.RequestBodyCopy;
 import io.holdfast.server.proxy.RequestContext;
 import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
@@ -19,7 +20,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -38,12 +38,15 @@ final class ResponseHold extends Hold {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseHold.class);
 
     private final int timeoutSeconds;
+    /** The request body (at most 100,000 bytes, spec 1.1), sent again on every retry. */
+    private final byte[] requestBody;
     private ScheduledFuture<?> timeout;
 
     ResponseHold(ClientConnection connection, RequestContext request, PubSub pubsub, GripInstruct instruct,
-                 HeldResponse held, int timeoutSeconds) {
+                 HeldResponse held, int timeoutSeconds, byte[] requestBody) {
         super(connection, request, pubsub, instruct, held);
         this.timeoutSeconds = timeoutSeconds;
+        this.requestBody = requestBody;
     }
 
     void start() {
@@ -93,24 +96,23 @@ final class ResponseHold extends Hold {
     }
 
     /**
-     * Spec 1.5.1 step 7: asks the origin again, with the original request plus {@code Grip-Last}, and
-     * treats its answer like the first one (it may hold again). Requests with a body are not replayed
-     * (Holdfast streams bodies instead of keeping them), so they keep waiting.
+     * Spec 1.5.1 step 7: asks the origin again with the original method, URI, headers and body plus
+     * {@code Grip-Last} (and a fresh {@code Grip-Sig}), and treats its answer like the first one (it
+     * may hold again).
      */
     private void retry(String why) {
         if (ended()) {
             return;
         }
-        HttpRequest original = request.request();
-        if (HttpUtil.isTransferEncodingChunked(original) || HttpUtil.getContentLength(original, 0L) > 0) {
-            LOG.info("conn={} cannot retry a long-poll with a request body ({}); waiting on", request.connectionId(), why);
-            return;
+        if (request.route().targets().stream().noneMatch(t -> t.kind() == io.holdfast.server.route.Target.Kind.ORIGIN)) {
+            return; // the built-in test target: no origin to ask again
         }
+        HttpRequest original = request.request();
         LOG.debug("conn={} retrying long-poll: {}", request.connectionId(), why);
         var gripLast = Recovery.gripLastHeaders(subscriptions);
         end();
         OriginFetch.send(connection.services(), loop(), request, original.method(),
-                request.route().rewritePath(request.pathAndQuery()), gripLast, null, MAX_RETRY_BODY,
+                request.route().rewritePath(request.pathAndQuery()), gripLast, requestBody, MAX_RETRY_BODY,
                 new OriginFetch.Callback() {
                     @Override
                     public void onResponse(HttpResponse response, ByteBuf body) {
@@ -118,7 +120,8 @@ final class ResponseHold extends Hold {
                             body.release();
                             return;
                         }
-                        Exchange next = connection.services().gripHandoff().accept(connection, request, response, body);
+                        Exchange next = connection.services().gripHandoff().accept(connection, request, response, body,
+                                RequestBodyCopy.of(requestBody));
                         connection.replaceExchange(ResponseHold.this, next);
                     }
 
@@ -137,19 +140,31 @@ final class ResponseHold extends Hold {
         retry("recover");
     }
 
+    @Override
+    public String statsMode() {
+        return "response";
+    }
+
     /** Spec 1.1: GRIP responses are buffered up to 100,000 bytes. */
     private static final int MAX_RETRY_BODY = 100_000;
 
-    /** Spec 1.5.1 step 3: the held response's headers, overridden by the published ones. */
+    /**
+     * Spec 1.5.1 step 3: the held response's headers, overridden by the published ones. A
+     * {@code Grip-Expose-Headers} whitelist (the origin's, or one inside the published headers) filters
+     * only the origin's headers; the headers the publisher sent are always part of the answer, as in
+     * Pushpin.
+     */
     private FullHttpResponse published(HttpResponseFormat format, byte[] filteredBody) {
         HttpHeaders headers = held.headers().copy();
+        if (format.exposeHeaders() != null) {
+            HeldResponse.applyWhitelist(headers, format.exposeHeaders());
+        }
         for (Map.Entry<String, String> h : format.headers()) {
             headers.remove(h.getKey());
         }
         for (Map.Entry<String, String> h : format.headers()) {
             headers.add(h.getKey(), h.getValue());
         }
-        HeldResponse.applyWhitelist(headers, format.exposeHeaders() != null ? format.exposeHeaders() : held.exposeHeaders());
         byte[] body = filteredBody != null ? filteredBody : format.body() != null ? format.body()
                 : format.bodyPatch() != null ? patchedBody(format) : new byte[0];
         String reason = format.reason() != null ? format.reason() : HttpReasons.phrase(format.code());

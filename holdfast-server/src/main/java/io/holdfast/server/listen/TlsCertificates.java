@@ -1,14 +1,25 @@
 package io.holdfast.server.listen;
 
+import io.holdfast.grip.sig.GripKeyException;
+import io.holdfast.grip.sig.PemKeys;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.DomainWildcardMappingBuilder;
 import io.netty.util.Mapping;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLException;
 
@@ -43,8 +54,8 @@ public final class TlsCertificates {
                 }
                 SslContext ctx;
                 try {
-                    ctx = SslContextBuilder.forServer(crt.toFile(), key.toFile()).build();
-                } catch (SSLException | IllegalArgumentException e) {
+                    ctx = contextFor(crt, key);
+                } catch (SSLException | IllegalArgumentException | GripKeyException | CertificateException e) {
                     throw new IOException("cannot load certificate " + crt + ": " + e.getMessage(), e);
                 }
                 if (name.startsWith("default")) {
@@ -58,6 +69,29 @@ public final class TlsCertificates {
             throw new IOException("no certificates (*.crt with *.key) in " + dir);
         }
         return certs;
+    }
+
+    /**
+     * A server context for one pair. Netty reads PKCS#8 keys itself; PKCS#1 ({@code RSA PRIVATE KEY})
+     * and SEC1 ({@code EC PRIVATE KEY}) keys, which OpenSSL and Pushpin users' cert tools often
+     * write, go through the same PEM reader as {@code sig_key}.
+     */
+    private static SslContext contextFor(Path crt, Path key) throws IOException, SSLException, CertificateException {
+        String keyText = Files.readString(key, StandardCharsets.US_ASCII);
+        if (!keyText.contains("-----BEGIN RSA PRIVATE KEY-----") && !keyText.contains("-----BEGIN EC PRIVATE KEY-----")) {
+            return SslContextBuilder.forServer(crt.toFile(), key.toFile()).build();
+        }
+        PrivateKey privateKey = PemKeys.privateKey(keyText, key.toString());
+        List<X509Certificate> chain = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(crt)) {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                chain.add((X509Certificate) c);
+            }
+        }
+        if (chain.isEmpty()) {
+            throw new CertificateException("no certificate in " + crt);
+        }
+        return SslContextBuilder.forServer(privateKey, chain.toArray(new X509Certificate[0])).build();
     }
 
     /** The SNI mapping for a listener on {@code port}: by host name, else that port's default. */

@@ -167,9 +167,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 HttpRequest described = jsonp.originRequest(req, pathAndQuery, route);
                 req = described;
                 pathAndQuery = described.uri();
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (Jsonp.BadRequest e) {
                 request = new RequestContext(id, req, host, pathAndQuery, route, info, keepAlive, start, null);
-                respondText(HttpResponseStatus.BAD_REQUEST, "Malformed _headers JSON in JSON-P request.", false);
+                respondText(HttpResponseStatus.BAD_REQUEST, e.getMessage(), false);
                 return;
             }
         }

@@ -13,8 +13,17 @@ public interface GripHandoff {
     /**
      * Takes over the client for a complete GRIP response. Owns {@code body}. Returns the exchange that
      * now answers the client; it calls {@link ClientConnection#completeExchange} when done.
+     *
+     * @param requestBody the client's request body as copied on its way to the origin: a long-poll
+     *                    sends it again when it retries, and one over the limit cannot be held
      */
-    Exchange accept(ClientConnection connection, RequestContext request, HttpResponse response, ByteBuf body);
+    Exchange accept(ClientConnection connection, RequestContext request, HttpResponse response, ByteBuf body,
+                    RequestBodyCopy requestBody);
+
+    /** {@link #accept} for a request without a body (the built-in test target's own responses). */
+    default Exchange accept(ClientConnection connection, RequestContext request, HttpResponse response, ByteBuf body) {
+        return accept(connection, request, response, body, RequestBodyCopy.EMPTY);
+    }
 
     /**
      * Starts a stream hold as soon as the response head arrives, so its initial body, which may be any
@@ -22,7 +31,8 @@ public interface GripHandoff {
      * anything else (JSON instruct, a long-poll, no hold, malformed headers): the proxy then buffers it
      * for {@link #accept}.
      */
-    StreamStart startStream(ClientConnection connection, RequestContext request, HttpResponse response);
+    StreamStart startStream(ClientConnection connection, RequestContext request, HttpResponse response,
+                            RequestBodyCopy requestBody);
 
     /** A stream hold whose head is written and whose initial body is arriving from the origin. */
     interface StreamStart {

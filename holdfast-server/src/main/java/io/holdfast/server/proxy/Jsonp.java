@@ -56,6 +56,10 @@ public final class Jsonp {
                 && params.containsKey(bodyParam)) {
             callback = route.jsonpDefaultCallback().get();
         }
+        if (callback != null && callback.isEmpty()) {
+            // Pushpin refuses an empty callback rather than proxying the request as a plain GET.
+            return new Jsonp(null, true, null);
+        }
         if (callback == null || !callback.matches("[A-Za-z_$][A-Za-z0-9_$.]*")) {
             return null;
         }
@@ -64,8 +68,34 @@ public final class Jsonp {
         return new Jsonp(callback, extended, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The request the JSON-P parameters describe, with those parameters removed from its URI. */
-    public HttpRequest originRequest(HttpRequest request, String pathAndQuery, Route route) throws JsonProcessingException {
+    /**
+     * The request the JSON-P parameters describe, with those parameters removed from its URI.
+     *
+     * @throws BadRequest when the parameters cannot describe a request (an empty callback, malformed
+     *                    {@code _headers}): the client gets {@code 400} and the origin sees nothing
+     */
+    public HttpRequest originRequest(HttpRequest request, String pathAndQuery, Route route) throws BadRequest {
+        if (callback == null) {
+            throw new BadRequest("Invalid callback parameter.");
+        }
+        try {
+            return describedRequest(request, pathAndQuery, route);
+        } catch (JsonProcessingException e) {
+            throw new BadRequest("Malformed _headers JSON in JSON-P request.");
+        }
+    }
+
+    /** A JSON-P request that cannot be served; the message is the {@code 400} body. */
+    public static final class BadRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private HttpRequest describedRequest(HttpRequest request, String pathAndQuery, Route route)
+            throws JsonProcessingException {
         QueryStringDecoder query = new QueryStringDecoder(pathAndQuery);
         Map<String, List<String>> params = query.parameters();
         String callbackParam = route.jsonpCallback().orElse("callback");

@@ -20,6 +20,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,11 +41,16 @@ public final class OriginConnector {
     /** Idle connections kept per target per event loop; more are closed on release. */
     static final int MAX_IDLE_PER_TARGET = 128;
 
-    /** What makes two origin connections interchangeable. */
-    public record PoolKey(String host, int port, boolean ssl, boolean insecure, String sniHost) {
+    /**
+     * What makes two origin connections interchangeable.
+     *
+     * @param policed whether the outbound network policy applies ({@code untrusted} targets, foreign
+     *                {@code Grip-Link} URLs): such connections are opened only to allowed addresses
+     */
+    public record PoolKey(String host, int port, boolean ssl, boolean insecure, String sniHost, boolean policed) {
         public static PoolKey of(Target target) {
             String sni = target.hostHeader().map(OriginConnector::hostOnly).orElse(target.host());
-            return new PoolKey(target.host(), target.port(), target.ssl(), target.insecure(), sni);
+            return new PoolKey(target.host(), target.port(), target.ssl(), target.insecure(), sni, target.untrusted());
         }
     }
 
@@ -56,12 +62,19 @@ public final class OriginConnector {
             return new HashMap<>();
         }
     };
+    private final OutboundResolver resolver;
     private volatile SslContext verifyingTls;
     private volatile SslContext insecureTls;
 
     public OriginConnector(Transport transport, HoldfastConfig config) {
         this.transport = transport;
         this.config = config;
+        this.resolver = new OutboundResolver(config.outboundPolicy());
+    }
+
+    /** Resolves and checks policed destinations off the event loops. */
+    public OutboundResolver resolver() {
+        return resolver;
     }
 
     public Transport transport() {
@@ -88,8 +101,12 @@ public final class OriginConnector {
         return null;
     }
 
-    /** Opens a new connection to the target on the given loop. */
+    /** Opens a new connection to the target on the given loop (no policy check: see {@link #open}). */
     public ChannelFuture connect(EventLoop loop, PoolKey key) {
+        return connect(loop, key, null);
+    }
+
+    private ChannelFuture connect(EventLoop loop, PoolKey key, SocketAddress resolved) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(transport.socketChannelClass())
@@ -112,7 +129,7 @@ public final class OriginConnector {
                         p.addLast(HANDLER, new OriginChannelHandler());
                     }
                 });
-        return b.connect(key.host(), key.port());
+        return resolved != null ? b.connect(resolved) : b.connect(key.host(), key.port());
     }
 
     /**
@@ -121,7 +138,23 @@ public final class OriginConnector {
      */
     public Future<Channel> open(EventLoop loop, PoolKey key) {
         Promise<Channel> ready = loop.newPromise();
-        ChannelFuture connect = connect(loop, key);
+        if (!key.policed()) {
+            openTo(loop, key, null, ready);
+            return ready;
+        }
+        // Outbound network policy: resolve off the loop, check every address, connect to the checked one.
+        resolver.resolve(loop, key.host(), key.port()).addListener(f -> {
+            if (f.isSuccess()) {
+                openTo(loop, key, (SocketAddress) f.getNow(), ready);
+            } else {
+                ready.tryFailure(f.cause());
+            }
+        });
+        return ready;
+    }
+
+    private void openTo(EventLoop loop, PoolKey key, SocketAddress resolved, Promise<Channel> ready) {
+        ChannelFuture connect = connect(loop, key, resolved);
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 ready.tryFailure(f.cause());
@@ -141,7 +174,6 @@ public final class OriginConnector {
                 }
             });
         });
-        return ready;
     }
 
     /** Returns a healthy connection to its loop's pool, or closes it when the pool is full. */

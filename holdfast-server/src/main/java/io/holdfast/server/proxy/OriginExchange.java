@@ -75,6 +75,8 @@ public final class OriginExchange implements Exchange, OriginListener {
     private HttpResponse jsonpResponse;
     private CompositeByteBuf gripBody;
     private GripHandoff.StreamStart streamStart;
+    /** The request body as it went to the origin, for a hold that must send it again (issue 12). */
+    private final RequestBodyCopy requestBodyCopy;
     private boolean finished;
 
     OriginExchange(ClientConnection client, RequestContext req) { // created by ClientConnection only
@@ -85,6 +87,7 @@ public final class OriginExchange implements Exchange, OriginListener {
         this.route = req.route();
         HttpRequest r = req.request();
         this.requestHasBody = HttpUtil.isTransferEncodingChunked(r) || HttpUtil.getContentLength(r, 0L) > 0;
+        this.requestBodyCopy = route.noGrip() ? RequestBodyCopy.EMPTY : RequestBodyCopy.collecting(r);
     }
 
     boolean responseStarted() {
@@ -191,6 +194,7 @@ public final class OriginExchange implements Exchange, OriginListener {
                 content = new DefaultLastHttpContent(Unpooled.wrappedBuffer(req.jsonp().body()));
             }
         }
+        requestBodyCopy.add(content.content());
         origin.write(content, origin.voidPromise());
     }
 
@@ -254,7 +258,7 @@ public final class OriginExchange implements Exchange, OriginListener {
         status = code;
         originKeepAlive = HttpUtil.isKeepAlive(response);
         if (!route.noGrip() && !req.client().trustedUpstream() && GripInstructParser.isGripResponse(response.headers())) {
-            streamStart = services.gripHandoff().startStream(client, req, response);
+            streamStart = services.gripHandoff().startStream(client, req, response, requestBodyCopy);
             if (streamStart != null) {
                 // A stream hold: its initial body streams to the client like a plain response would.
                 responseStarted = true;
@@ -331,7 +335,7 @@ public final class OriginExchange implements Exchange, OriginListener {
         releaseOrigin();
         CompositeByteBuf body = gripBody;
         gripBody = null;
-        Exchange next = services.gripHandoff().accept(client, req, gripResponse, body);
+        Exchange next = services.gripHandoff().accept(client, req, gripResponse, body, requestBodyCopy);
         client.replaceExchange(this, next);
     }
 
@@ -441,13 +445,16 @@ public final class OriginExchange implements Exchange, OriginListener {
 
     /**
      * The 502 body when no target connected: the last cause always, every target tried only in debug
-     * mode (target addresses are internal).
+     * mode (target addresses are internal). The debug body starts with Pushpin's own words, "Unable to
+     * connect to any targets. Tried: ...", which scripts look for.
      */
     public static String connectFailureBody(List<String> failures, boolean debug) {
-        StringBuilder body = new StringBuilder("Bad gateway: Holdfast could not connect to the origin");
         if (debug) {
-            body.append(". Tried: ").append(String.join("; ", failures));
-        } else if (!failures.isEmpty()) {
+            return "Unable to connect to any targets. Tried: " + String.join("; ", failures) + ".\n";
+        }
+        StringBuilder body = new StringBuilder("Bad gateway: Holdfast could not connect to the origin");
+        if (!failures.isEmpty() && !failures.get(failures.size() - 1).contains(OutboundPolicy.BLOCKED)) {
+            // A refusal names internal addresses: only debug bodies carry it.
             String last = failures.get(failures.size() - 1);
             body.append(" (").append(last.substring(last.indexOf(": ") + 2)).append(')');
         }

@@ -43,6 +43,7 @@ public final class OriginFetch implements OriginListener {
     private final ProxyContext services;
     private final EventLoop loop;
     private final Route route;
+    private final List<Target> targets;
     private final FullHttpRequest template;
     private final List<Map.Entry<String, String>> extraHeaders;
     private final ClientInfo client;
@@ -56,9 +57,11 @@ public final class OriginFetch implements OriginListener {
     private CompositeByteBuf body;
     private ScheduledFuture<?> timer;
     private boolean done;
+    private String lastFailure;
 
-    private OriginFetch(ProxyContext services, EventLoop loop, Route route, FullHttpRequest template,
+    private OriginFetch(ProxyContext services, EventLoop loop, Route route, List<Target> targets, FullHttpRequest template,
                         List<Map.Entry<String, String>> extraHeaders, ClientInfo client, int maxBody, Callback callback) {
+        this.targets = targets;
         this.extraHeaders = extraHeaders;
         this.services = services;
         this.loop = loop;
@@ -75,6 +78,18 @@ public final class OriginFetch implements OriginListener {
      */
     public static void send(ProxyContext services, EventLoop loop, RequestContext original, HttpMethod method, String uri,
                             List<Map.Entry<String, String>> extraHeaders, byte[] body, int maxBody, Callback callback) {
+        send(services, loop, original, null, method, uri, extraHeaders, body, maxBody, callback);
+    }
+
+    /**
+     * Like {@link #send(ProxyContext, EventLoop, RequestContext, HttpMethod, String, List, byte[], int, Callback)},
+     * but to {@code foreign} instead of the route's targets when it is not null: an absolute
+     * {@code Grip-Link} URL on another host ({@link Target#forUrl}). Such a request is policed by the
+     * outbound network policy and carries no {@code Grip-Sig}, which is meant for the route's origin.
+     */
+    public static void send(ProxyContext services, EventLoop loop, RequestContext original, Target foreign,
+                            HttpMethod method, String uri, List<Map.Entry<String, String>> extraHeaders, byte[] body,
+                            int maxBody, Callback callback) {
         HttpRequest head = original.request();
         HttpHeaders headers = head.headers().copy();
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -82,15 +97,17 @@ public final class OriginFetch implements OriginListener {
         headers.remove(HttpHeaderNames.UPGRADE);
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
-        new OriginFetch(services, loop, original.route(), request, extraHeaders, original.client(), maxBody, callback).next();
+        List<Target> targets = foreign == null ? original.route().targets() : List.of(foreign);
+        new OriginFetch(services, loop, original.route(), targets, request, extraHeaders, original.client(), maxBody,
+                callback).next();
     }
 
     private void next() {
-        if (nextTarget >= route.targets().size()) {
-            finishFailure("no target of the route connected");
+        if (nextTarget >= targets.size()) {
+            finishFailure(lastFailure != null ? lastFailure : "no target of the route connected");
             return;
         }
-        target = route.targets().get(nextTarget++);
+        target = targets.get(nextTarget++);
         if (target.kind() != Target.Kind.ORIGIN) {
             next();
             return;
@@ -100,6 +117,7 @@ public final class OriginFetch implements OriginListener {
             if (f.isSuccess()) {
                 onConnected((Channel) f.getNow());
             } else {
+                lastFailure = target.describe() + ": " + OriginExchange.describe(f.cause());
                 next();
             }
         });
@@ -109,6 +127,9 @@ public final class OriginFetch implements OriginListener {
         origin = ch;
         ch.pipeline().get(OriginChannelHandler.class).attach(this);
         HttpRequest head = services.requestFactory().build(template, template.uri(), route, target, client);
+        if (target.untrusted() && !route.targets().contains(target)) {
+            head.headers().remove("Grip-Sig"); // a foreign link's host is not the route's origin
+        }
         FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, template.method(), template.uri(),
                 template.content().retainedDuplicate(), head.headers(), EmptyHttpHeaders.INSTANCE);
         // Added after the client's Grip-* headers were stripped: these are Holdfast's own (Grip-Last).

@@ -41,11 +41,11 @@ public final class OriginRequestFactory {
 
     public HttpRequest build(HttpRequest client, String uri, Route route, Target target, ClientInfo info) {
         HttpHeaders headers = client.headers().copy();
-        if (route.origHeaders()) {
+        if (route.origHeaders() && !info.trustedUpstream()) {
             // Spec 1.1: a second, untouched copy of every client header, so the origin sees what was sent.
-            for (Map.Entry<String, String> h : client.headers()) {
-                headers.add(ORIG_HEADER_MARK + h.getKey(), h.getValue());
-            }
+            OrigHeaders.mark(client.headers(), headers, config.origHeadersNeedMark());
+        } else if (!route.origHeaders()) {
+            OrigHeaders.removeMarked(headers);
         }
         boolean chunked = HttpUtil.isTransferEncodingChunked(client);
         HopByHop.strip(headers);

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Requests are tnetstrings (optionally after a {@code T}); a {@code J}-framed JSON request is
  * answered in JSON with the same marker. {@code id} is optional, as gripcontrol's URI discovery
- * sends none, and is echoed when present. {@code conncheck} answers with no ids until connections
- * have ids that the command socket can see; {@code refresh} by {@code cid} is accepted for the same
- * reason and does nothing yet.
+ * sends none, and is echoed when present. A request Pushpin would not accept gets an error, never
+ * success: {@code args} that is not an object, a {@code conncheck} id that is not a string, and a
+ * {@code refresh} of a connection id nobody holds ({@code item-not-found}, as Pushpin's proxy answers).
  */
 final class ZmqCommands {
     private static final Logger LOG = LoggerFactory.getLogger(ZmqCommands.class);
@@ -38,6 +38,7 @@ final class ZmqCommands {
     static final String BAD_REQUEST = "bad-request";
     static final String METHOD_NOT_FOUND = "method-not-found";
     static final String INTERNAL_ERROR = "internal-error";
+    static final String ITEM_NOT_FOUND = "item-not-found";
 
     private final PubSub pubsub;
     private final Runnable recover;
@@ -76,7 +77,11 @@ final class ZmqCommands {
             if (method == null) {
                 throw new PublishFormatException("request has no method");
             }
-            reply = call(method, map.get("args"), jsonRequest == null ? null : jsonRequest.get("args"));
+            Object args = map.get("args");
+            if (map.containsKey("args") && !(args instanceof Map<?, ?>)) {
+                throw new PublishFormatException("args must be an object");
+            }
+            reply = call(method, args, jsonRequest == null ? null : jsonRequest.get("args"));
         } catch (GripProtocolException e) {
             LOG.info("ZeroMQ command socket: bad request: {}", e.getMessage());
             reply = failure(BAD_REQUEST, e.getMessage());
@@ -131,8 +136,14 @@ final class ZmqCommands {
             pubsub.publish(List.of(PublishItem.builder(channel).wsMessage(WsMessageFormat.refresh()).build()));
             return success(null);
         }
+        if (a.containsKey("channel") && channel == null || a.containsKey("cid") && text(a.get("cid")) == null) {
+            throw new PublishFormatException("refresh args.cid and args.channel must be strings");
+        }
         String cid = text(a.get("cid"));
         if (cid != null && !cid.isEmpty()) {
+            if (!pubsub.hasSubscribers(Subscriptions.CONNECTION_CHANNEL_PREFIX + cid)) {
+                return failure(ITEM_NOT_FOUND, null);
+            }
             // Every connection is on conn:<id> (its Connection-Id), so a refresh reaches just that one.
             pubsub.publish(List.of(PublishItem.builder(Subscriptions.CONNECTION_CHANNEL_PREFIX + cid)
                     .wsMessage(WsMessageFormat.refresh()).build()));
@@ -150,7 +161,10 @@ final class ZmqCommands {
         List<String> connected = new java.util.ArrayList<>();
         for (Object id : list) {
             String cid = text(id);
-            if (cid != null && pubsub.hasSubscribers(Subscriptions.CONNECTION_CHANNEL_PREFIX + cid)) {
+            if (cid == null) {
+                throw new PublishFormatException("conncheck args.ids must hold strings");
+            }
+            if (pubsub.hasSubscribers(Subscriptions.CONNECTION_CHANNEL_PREFIX + cid)) {
                 connected.add(cid);
             }
         }

@@ -10,8 +10,9 @@ import java.util.List;
  * @param sub        the SUB socket's endpoints (bound, or connected to), empty when it is off
  * @param subConnect whether the SUB socket connects to {@code sub} instead of binding them
  * @param command    the REP command socket's endpoint, or null when it is off
+ * @param stats      the PUB stats socket's endpoint ({@code stats_spec}), or null when it is off
  */
-public record ZmqEndpoints(String pull, List<String> sub, boolean subConnect, String command) {
+public record ZmqEndpoints(String pull, List<String> sub, boolean subConnect, String command, String stats) {
 
     public ZmqEndpoints {
         sub = List.copyOf(sub);

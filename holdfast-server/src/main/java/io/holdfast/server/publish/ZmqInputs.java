@@ -2,6 +2,7 @@ package io.holdfast.server.publish;
 
 import io.holdfast.grip.GripProtocolException;
 import io.holdfast.grip.publish.PublishItem;
+import io.holdfast.server.config.HandlerSettings;
 import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.pubsub.PubSub;
 import io.holdfast.server.pubsub.Subscriptions;
@@ -10,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +36,11 @@ import org.zeromq.ZMQException;
  * and per-user channels ({@code conn:}, {@code user:}) are left out: one subscription per client
  * would flood the publisher, and Pushpin publishers do not know them; publish to those over PULL,
  * the command socket or HTTP.
+ *
+ * <p>A channel's SUB interest outlives its last subscriber by {@code subscription_linger}, so
+ * long-poll clients that come straight back do not make the publisher see it flap; 1 s after a new
+ * SUB subscription, the held requests on it ask their origin again ({@code update_on_first_subscription}).
+ * With {@code stats_spec}, a PUB socket carries Pushpin's stats packets ({@link ZmqStats}).
  *
  * <p>All ZeroMQ I/O happens on one dedicated thread, never on an event loop: ZeroMQ sockets are not
  * thread-safe, and a slow publisher must not stall connections. Event loops only add a channel to a
@@ -68,20 +73,27 @@ public final class ZmqInputs implements AutoCloseable {
     private final ZMQ.Socket pull;
     private final ZMQ.Socket sub;
     private final ZMQ.Socket command;
+    private final ZMQ.Socket statsSocket;
     private final ZmqEndpoints endpoints;
+    private final ZmqStats stats;
     private final ZmqCommands commands;
     private final PubSub.InterestListener listener = this::onInterestChanged;
     private final Set<String> pendingInterest = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Topics the SUB socket is subscribed to; only the ZeroMQ thread touches it. */
-    private final Set<String> subscribed = new HashSet<>();
+    /** The SUB socket's topics; only the ZeroMQ thread touches it. Null without a SUB socket. */
+    private final ZmqSubTopics topics;
     private final Thread thread;
     private volatile boolean running = true;
 
     private ZmqInputs(PubSub pubsub, ZMQ.Context context, Pipe wakePipe, ZMQ.Socket pull, ZMQ.Socket sub,
-                      ZMQ.Socket command, ZmqEndpoints endpoints, Runnable recover) {
+                      ZMQ.Socket command, ZMQ.Socket statsSocket, ZmqEndpoints endpoints, HandlerSettings handler,
+                      Runnable recover) {
         this.pubsub = pubsub;
+        this.statsSocket = statsSocket;
+        this.topics = sub == null ? null : new ZmqSubTopics(sub, pubsub, handler);
+        this.stats = statsSocket == null ? null
+                : new ZmqStats(handler, pubsub.counters(), frame -> statsSocket.send(frame, ZMQ.DONTWAIT));
         this.context = context;
         this.wakePipe = wakePipe;
         this.pull = pull;
@@ -140,8 +152,19 @@ public final class ZmqInputs implements AutoCloseable {
                 command = socket(context, SocketType.REP, opened);
                 commandAt = bind(command, config.commandSpec(), "command");
             }
-            ZmqEndpoints endpoints = new ZmqEndpoints(pullAt, subAt, config.pushInSubConnect(), commandAt);
-            ZmqInputs inputs = new ZmqInputs(pubsub, context, pipe, pull, sub, command, endpoints, recover);
+            ZMQ.Socket statsSocket = null;
+            String statsAt = null;
+            if (config.handler().statsSpec() != null) {
+                statsSocket = socket(context, SocketType.PUB, opened);
+                statsSocket.setSndHWM(RECEIVE_HWM); // a slow stats reader loses packets, never stalls us
+                statsAt = bind(statsSocket, config.handler().statsSpec(), "stats");
+            }
+            ZmqEndpoints endpoints = new ZmqEndpoints(pullAt, subAt, config.pushInSubConnect(), commandAt, statsAt);
+            ZmqInputs inputs = new ZmqInputs(pubsub, context, pipe, pull, sub, command, statsSocket, endpoints,
+                    config.handler(), recover);
+            if (inputs.stats != null) {
+                pubsub.subscriptionListener(inputs.stats.listener(inputs::wakeSoon));
+            }
             if (sub != null) {
                 // Listen first, then take the current channels: a change in between is seen twice, never missed.
                 pubsub.addInterestListener(inputs.listener);
@@ -237,6 +260,12 @@ public final class ZmqInputs implements AutoCloseable {
                 || channel.startsWith(Subscriptions.USER_CHANNEL_PREFIX);
     }
 
+    private void wakeSoon() {
+        if (wakeScheduled.compareAndSet(false, true)) {
+            wake();
+        }
+    }
+
     private void wake() {
         try {
             wakePipe.sink().write(ByteBuffer.wrap(new byte[] {1})); // non-blocking: a full pipe already wakes it
@@ -256,8 +285,9 @@ public final class ZmqInputs implements AutoCloseable {
             int subAt = sub == null ? -1 : poller.register(sub, ZMQ.Poller.POLLIN);
             int commandAt = command == null ? -1 : poller.register(command, ZMQ.Poller.POLLIN);
             syncInterest();
+            long timeout = timers();
             while (running) {
-                poller.poll(-1); // a socket, the wake-up pipe or close() ends the wait
+                poller.poll(timeout); // a socket, the wake-up pipe, close() or the next timer ends the wait
                 if (!running) {
                     break;
                 }
@@ -265,6 +295,7 @@ public final class ZmqInputs implements AutoCloseable {
                     drainWakePipe();
                 }
                 syncInterest();
+                timeout = timers();
                 if (pullAt >= 0 && poller.pollin(pullAt)) {
                     readPull();
                 }
@@ -280,7 +311,10 @@ public final class ZmqInputs implements AutoCloseable {
                 LOG.error("ZeroMQ publish inputs stopped unexpectedly", t);
             }
         } finally {
-            for (ZMQ.Socket s : new ZMQ.Socket[] {pull, sub, command}) {
+            if (stats != null) {
+                stats.close();
+            }
+            for (ZMQ.Socket s : new ZMQ.Socket[] {pull, sub, command, statsSocket}) {
                 if (s != null) {
                     s.close();
                 }
@@ -297,22 +331,31 @@ public final class ZmqInputs implements AutoCloseable {
 
     /** Brings the SUB socket's topics in line with the channels that have subscribers now. */
     private void syncInterest() {
-        if (sub == null) {
+        wakeScheduled.set(false); // before draining: a change after this point wakes us again
+        if (topics == null) {
             return;
         }
-        wakeScheduled.set(false); // before draining: a change after this point wakes us again
+        long now = System.nanoTime();
         for (Iterator<String> it = pendingInterest.iterator(); it.hasNext(); ) {
             String channel = it.next();
             it.remove();
-            boolean wanted = pubsub.hasSubscribers(channel);
-            if (wanted && subscribed.add(channel)) {
-                sub.subscribe(channel.getBytes(StandardCharsets.UTF_8));
-                LOG.debug("ZeroMQ SUB: subscribed to {}", channel);
-            } else if (!wanted && subscribed.remove(channel)) {
-                sub.unsubscribe(channel.getBytes(StandardCharsets.UTF_8));
-                LOG.debug("ZeroMQ SUB: unsubscribed from {}", channel);
-            }
+            topics.changed(channel, now);
         }
+    }
+
+    /**
+     * Runs what is due (lingering topics, first-subscription updates, stats) and returns the poll
+     * timeout until the next one: -1 when nothing is scheduled.
+     */
+    private long timers() {
+        long now = System.nanoTime();
+        long next = topics == null ? Long.MAX_VALUE : topics.run(now);
+        long millis = next == Long.MAX_VALUE ? -1 : TimeUnit.NANOSECONDS.toMillis(next) + 1;
+        if (stats != null) {
+            long statsMillis = stats.run(now);
+            millis = millis < 0 ? statsMillis : Math.min(millis, statsMillis);
+        }
+        return millis;
     }
 
     private void readPull() {
@@ -409,6 +452,9 @@ public final class ZmqInputs implements AutoCloseable {
             return;
         }
         pubsub.removeInterestListener(listener);
+        if (stats != null) {
+            pubsub.subscriptionListener(null);
+        }
         running = false;
         wake();
         try {

@@ -128,6 +128,52 @@ public final class PubSub {
         }
     }
 
+    /**
+     * Has every held request on {@code channel} ask its origin again, as {@link #recover} does for all
+     * (Pushpin's {@code update_on_first_subscription}). Any thread.
+     */
+    public void updateChannel(String channel) {
+        for (Shard shard : shardList) {
+            shard.loop().execute(() -> shard.subscribersOf(channel).forEach(Subscriber::recover));
+        }
+    }
+
+    /**
+     * Told when a (mode, channel) pair gains its first subscriber or loses its last one, and so when
+     * a connection's {@code conn:} channel comes and goes: Pushpin's stats {@code sub} and {@code conn}
+     * packets. Called on the loop where it happened; must be quick. Installing one costs a map update
+     * per subscribe and unsubscribe, so nothing is counted while none is installed.
+     */
+    @FunctionalInterface
+    public interface SubscriptionListener {
+        void onSubscription(String mode, String channel, boolean available);
+    }
+
+    private volatile SubscriptionListener subscriptionListener;
+    private final ConcurrentHashMap<String, Integer> modeCounts = new ConcurrentHashMap<>();
+
+    /** Installs the one subscription listener (or removes it with null). */
+    public void subscriptionListener(SubscriptionListener listener) {
+        subscriptionListener = listener;
+        if (listener == null) {
+            modeCounts.clear();
+        }
+    }
+
+    void subscriptionAdded(String mode, String channel) {
+        SubscriptionListener l = subscriptionListener;
+        if (l != null && modeCounts.merge(mode + ' ' + channel, 1, Integer::sum) == 1) {
+            l.onSubscription(mode, channel, true);
+        }
+    }
+
+    void subscriptionRemoved(String mode, String channel) {
+        SubscriptionListener l = subscriptionListener;
+        if (l != null && modeCounts.computeIfPresent(mode + ' ' + channel, (k, n) -> n == 1 ? null : n - 1) == null) {
+            l.onSubscription(mode, channel, false);
+        }
+    }
+
     /** Channels with at least one subscriber, summed over shards (a moment's view). */
     public int channelCount() {
         int n = 0;

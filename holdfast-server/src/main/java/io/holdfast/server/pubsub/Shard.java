@@ -41,12 +41,16 @@ final class Shard {
         if (added && subs.size() == 1) {
             owner.shardGained(channel); // first one on this loop: the process-wide interest may change
         }
+        if (added) {
+            owner.subscriptionAdded(s.statsMode(), channel);
+        }
         return added;
     }
 
     void unsubscribe(String channel, Subscriber s) {
         LinkedHashSet<Subscriber> subs = channels.get(channel);
         if (subs != null && subs.remove(s)) {
+            owner.subscriptionRemoved(s.statsMode(), channel);
             if (!isImplicit(channel)) {
                 subscriptionCount--;
             }
@@ -112,6 +116,12 @@ final class Shard {
     }
 
     /** Every subscriber of this loop once, whatever its channels. */
+    /** The subscribers of one channel on this loop (a copy: updating one may unsubscribe it). */
+    java.util.List<Subscriber> subscribersOf(String channel) {
+        LinkedHashSet<Subscriber> subs = channels.get(channel);
+        return subs == null ? java.util.List.of() : java.util.List.copyOf(subs);
+    }
+
     java.util.Set<Subscriber> subscribers() {
         java.util.Set<Subscriber> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         channels.values().forEach(all::addAll);

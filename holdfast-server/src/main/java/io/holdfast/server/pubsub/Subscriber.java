@@ -23,4 +23,12 @@ public interface Subscriber {
      */
     default void recover() {
     }
+
+    /**
+     * How this subscriber appears in Pushpin's stats {@code sub} packets: {@code response} (long-poll),
+     * {@code stream} (HTTP stream, SSE) or {@code ws}.
+     */
+    default String statsMode() {
+        return "stream";
+    }
 }

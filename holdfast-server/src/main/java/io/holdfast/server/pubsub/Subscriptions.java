@@ -29,6 +29,8 @@ public final class Subscriptions implements Filters.Context {
     private final Map<String, String> meta = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, String> lastIds = new HashMap<>();
     private Set<String> resuming;
+    /** Full names of the route's implicit {@code sub=} channels: the route's, not the origin's, to drop. */
+    private Set<String> routeChannels;
     private String connectionChannel;
     private String userChannel;
 
@@ -71,6 +73,25 @@ public final class Subscriptions implements Filters.Context {
     }
 
     /**
+     * Subscribes a route target's implicit {@code sub=} channel. It belongs to the route, not to the
+     * origin: an origin's {@code unsubscribe} or a next-link response's channel list leaves it alone.
+     */
+    public boolean addRouteChannel(String channel) {
+        boolean added = add(channel, List.of(), null);
+        if (added) {
+            if (routeChannels == null) {
+                routeChannels = new HashSet<>(2);
+            }
+            routeChannels.add(prefix + channel);
+        }
+        return added;
+    }
+
+    private boolean isRouteChannel(String fullName) {
+        return routeChannels != null && routeChannels.contains(fullName);
+    }
+
+    /**
      * Replaces the explicit channels with {@code specs} (a next-link response, spec 1.5.3): channels no
      * longer named are unsubscribed, new ones subscribed, prev-ids taken as the current ids.
      */
@@ -80,7 +101,7 @@ public final class Subscriptions implements Filters.Context {
             wanted.add(prefix + spec.name());
         }
         for (String name : List.copyOf(channels.keySet())) {
-            if (!wanted.contains(name)) {
+            if (!wanted.contains(name) && !isRouteChannel(name)) {
                 channels.remove(name);
                 lastIds.remove(name);
                 pubsub.unsubscribe(name, owner);
@@ -106,8 +127,12 @@ public final class Subscriptions implements Filters.Context {
         return out;
     }
 
+    /** Unsubscribes a channel the origin named; the route's own {@code sub=} channels stay. */
     public void remove(String channel) {
         String name = prefix + channel;
+        if (isRouteChannel(name)) {
+            return;
+        }
         if (channels.remove(name) != null) {
             lastIds.remove(name);
             pubsub.unsubscribe(name, owner);
@@ -208,6 +233,7 @@ public final class Subscriptions implements Filters.Context {
             pubsub.unsubscribe(name, owner);
         }
         channels.clear();
+        routeChannels = null;
         if (connectionChannel != null) {
             pubsub.unsubscribe(connectionChannel, owner);
             connectionChannel = null;

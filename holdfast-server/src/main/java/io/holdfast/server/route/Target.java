@@ -77,6 +77,26 @@ public final class Target {
         return new Builder(kind, spec);
     }
 
+    /**
+     * An untrusted origin target for an absolute URL an origin handed over ({@code Grip-Link} next or
+     * gone pointing at another host): the outbound network policy applies to it, and the host it
+     * names is sent as {@code Host}.
+     *
+     * @throws IllegalArgumentException when the URL is not {@code http} or {@code https} with a host
+     */
+    public static Target forUrl(java.net.URI url) {
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+            throw new IllegalArgumentException("not an http(s) URL with a host: " + url);
+        }
+        boolean ssl = scheme.equals("https");
+        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1)
+                : url.getHost();
+        int port = url.getPort() > 0 ? url.getPort() : ssl ? 443 : 80;
+        return builder(Kind.ORIGIN, url.getRawAuthority()).origin(host, port).ssl(ssl).untrusted(true)
+                .hostHeader(url.getRawAuthority()).build();
+    }
+
     public Kind kind() {
         return kind;
     }

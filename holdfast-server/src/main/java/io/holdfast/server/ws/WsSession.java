@@ -98,7 +98,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     protected void onAccepted(Target target) {
         subscriptions.subscribeConnection(connection.key());
         for (String channel : target.subscriptions()) {
-            subscriptions.add(channel, List.of(), null);
+            subscriptions.addRouteChannel(channel);
         }
     }
 
@@ -127,6 +127,11 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     @Override
     public EventLoop loop() {
         return connection.channel().eventLoop();
+    }
+
+    @Override
+    public String statsMode() {
+        return "ws";
     }
 
     @Override

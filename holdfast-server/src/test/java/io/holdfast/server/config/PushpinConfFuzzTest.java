@@ -37,14 +37,19 @@ class PushpinConfFuzzTest {
         "holdfast.shutdown_timeout", "holdfast.io_threads", "holdfast.subscriber_buffer_size",
         "holdfast.websocket_max_message_size", "holdfast.websocket_retry_delay", "holdfast.websocket_retries",
         "handler.message_wait", "handler.id_cache_ttl", "holdfast.history_channels", "holdfast.history_size",
-        "holdfast.history_ttl", "proxy.max_open_requests", "runner.services", "global.bogus_key"};
+        "holdfast.history_ttl", "proxy.max_open_requests", "runner.services", "global.bogus_key",
+        "proxy.orig_headers_need_mark", "holdfast.defpolicy", "holdfast.allow", "holdfast.deny",
+        "handler.stats_spec", "handler.stats_format", "handler.stats_report_interval",
+        "handler.stats_subscription_ttl", "global.stats_connection_ttl", "handler.subscription_linger",
+        "handler.update_on_first_subscription"};
 
     private static final String[] VALUES = {"", "0", "1", "-1", "7999", "65535", "65536", "100000", "2147483647",
         "2147483648", "99999999999999999999", "1.5", "NaN", "1e400", "-0", "true", "false", "yes", "off", "maybe",
         "127.0.0.1:5561", "[::1]:7999", "[::1]", "0.0.0.0:", ":", "7999,8000", "tcp://127.0.0.1:5560",
         "tcp://*:5562", "tcp://h:99999", "tcp://h:", "ipc://x", "inproc://y", "udp://z", "routes", "../x",
         "a\u0000b", "\"quoted\"", "\"open", "\"", "debug", "info", "5", "append", "replace", "truncate:1",
-        "a,b,,c", "\u00e9"};
+        "a,b,,c", "\u00e9", "json", "tnetstring", "allow", "deny", "10.0.0.0/8", "127.0.0.1/33", "::1/129",
+        "fe80::1%eth0", "host.example", "*"};
 
     private static final List<byte[]> SEEDS = Corpus.bytes("pushpin-conf");
     private static final Mutator MUTATOR = new Mutator(SEEDS, List.of("[", "]", "=", "#", ";", "\"", "\\", "\n",

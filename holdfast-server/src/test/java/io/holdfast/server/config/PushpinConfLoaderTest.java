@@ -91,6 +91,53 @@ class PushpinConfLoaderTest {
     }
 
     @Test
+    void readsTheIssue12KeysWithoutWarnings(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("pushpin.conf");
+        Files.writeString(conf, """
+                [global]
+                port_offset=1
+                stats_connection_ttl=90
+
+                [proxy]
+                orig_headers_need_mark=X-Real-IP, X-Client
+
+                [handler]
+                stats_spec=tcp://127.0.0.1:5564
+                stats_format=json
+                stats_report_interval=5
+                stats_subscription_ttl=30
+                subscription_linger=15
+                update_on_first_subscription=false
+
+                [holdfast]
+                defpolicy=deny
+                allow=10/8, *.internal.example
+                deny=10.9/16
+                """);
+        PushpinConfLoader.Result result = PushpinConfLoader.load(conf);
+        assertThat(result.warnings()).isEmpty();
+        HoldfastConfig c = result.builder().build();
+        assertThat(c.origHeadersNeedMark()).containsExactly("X-Real-IP", "X-Client");
+        HandlerSettings h = c.handler();
+        assertThat(h.statsSpec()).isEqualTo("tcp://127.0.0.1:5565");
+        assertThat(h.statsJson()).isTrue();
+        assertThat(h.statsReportInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(h.statsSubscriptionTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(h.statsConnectionTtl()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(h.subscriptionLinger()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(h.updateOnFirstSubscription()).isFalse();
+        assertThat(c.outboundPolicy()).isEqualTo(new OutboundPolicySettings(false,
+                java.util.List.of("10/8", "*.internal.example"), java.util.List.of("10.9/16")));
+
+        HoldfastConfig defaults = HoldfastConfig.builder().build();
+        assertThat(defaults.handler()).isEqualTo(HandlerSettings.DEFAULT);
+        assertThat(defaults.handler().statsSpec()).isNull();
+        assertThat(defaults.handler().subscriptionLinger()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.handler().updateOnFirstSubscription()).isTrue();
+        assertThat(defaults.outboundPolicy().defaultAllow()).isTrue();
+    }
+
+    @Test
     void aMalformedLineStopsStartUpNamingIt(@TempDir Path dir) throws Exception {
         Path conf = dir.resolve("pushpin.conf");
         Files.writeString(conf, "[runner]\nhttp_port=7999\nthis line is wrong\n");

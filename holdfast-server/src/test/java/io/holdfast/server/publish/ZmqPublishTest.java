@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.grip.tnetstring.TNetStrings;
+import io.holdfast.server.config.HandlerSettings;
 import io.holdfast.server.testing.Holdfast;
 import io.holdfast.server.testing.StreamClients;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +33,10 @@ class ZmqPublishTest {
 
     @BeforeEach
     void start() throws Exception {
+        // No subscription_linger here, so an XPUB publisher sees interest go at once (ZmqParityTest covers it).
         holdfast = Holdfast.start(b -> b.zmq(true).pushInSpec(ANY_PORT).pushInSubSpecs(List.of(ANY_PORT))
-                .commandSpec("tcp://127.0.0.1:0"), "* test");
+                .commandSpec("tcp://127.0.0.1:0")
+                .handler(HandlerSettings.DEFAULT.withSubscriptionLinger(java.time.Duration.ZERO)), "* test");
     }
 
     @AfterEach
