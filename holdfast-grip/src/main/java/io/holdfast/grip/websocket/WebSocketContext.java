@@ -57,6 +57,18 @@ public final class WebSocketContext {
     /** Response header that names the extensions the origin accepted. */
     public static final String EXTENSIONS_HEADER = "Sec-WebSocket-Extensions";
 
+    /**
+     * Response header (Pushpin 1.41): how many bytes of this request's message content the origin
+     * accepted; the proxy sends the rest again at the start of the next request.
+     */
+    public static final String CONTENT_BYTES_ACCEPTED_HEADER = "Content-Bytes-Accepted";
+
+    /**
+     * Request header (Pushpin 1.41): how many bytes at the start of this request's message content
+     * were offered before and not accepted then.
+     */
+    public static final String CONTENT_BYTES_REPLAYED_HEADER = "Content-Bytes-Replayed";
+
     /** RFC 6455 §7.4.1: normal closure. */
     public static final int NORMAL_CLOSURE = 1000;
 
@@ -77,9 +89,19 @@ public final class WebSocketContext {
     private WebSocketEvent ownClose;
     private boolean ownDisconnect;
     private Integer keepAliveInterval;
+    private final int contentBytes;
+    private final int contentBytesReplayed;
+    private Integer contentBytesAccepted;
 
-    private WebSocketContext(String connectionId, Map<String, String> meta, List<WebSocketEvent> events) {
+    private WebSocketContext(String connectionId, Map<String, String> meta, List<WebSocketEvent> events,
+                             int contentBytesReplayed) {
         this.connectionId = connectionId;
+        this.contentBytesReplayed = contentBytesReplayed;
+        int bytes = 0;
+        for (WebSocketEvent e : events) {
+            bytes += e.content().length;
+        }
+        this.contentBytes = bytes;
         this.originalMeta = Collections.unmodifiableMap(meta);
         this.meta = new LinkedHashMap<>(meta);
         this.opening = !events.isEmpty() && events.get(0).type() == WebSocketEvent.Type.OPEN;
@@ -134,8 +156,9 @@ public final class WebSocketContext {
      *
      * @param connectionId the {@code Connection-Id} request header
      * @param metaHeaders  request headers; those named {@code Meta-<name>} (any case) become the
-     *                     connection's meta under the lower-cased {@code <name>}, others are ignored,
-     *                     so passing all the request's headers is fine; null means none
+     *                     connection's meta under the lower-cased {@code <name>}, and
+     *                     {@code Content-Bytes-Replayed} is read for {@link #contentBytesReplayed()};
+     *                     others are ignored, so passing all the request's headers is fine; null means none
      * @param body         the request body; null or empty is a keep-alive with no events
      * @throws WebSocketEventException if the body is not a valid events body (answer 400)
      * @throws IllegalArgumentException if {@code connectionId} is missing
@@ -146,16 +169,31 @@ public final class WebSocketContext {
                     + " (expected: the " + CONNECTION_ID_HEADER + " request header)");
         }
         Map<String, String> meta = new LinkedHashMap<>();
+        int replayed = 0;
         if (metaHeaders != null) {
-            metaHeaders.forEach((name, value) -> {
-                if (name != null && value != null && name.length() > META_PREFIX.length()
-                        && name.regionMatches(true, 0, META_PREFIX, 0, META_PREFIX.length())) {
-                    meta.put(name.substring(META_PREFIX.length()).toLowerCase(Locale.ROOT), value);
+            for (Map.Entry<String, String> h : metaHeaders.entrySet()) {
+                String name = h.getKey();
+                String value = h.getValue();
+                if (name == null || value == null) {
+                    continue;
                 }
-            });
+                if (name.length() > META_PREFIX.length() && name.regionMatches(true, 0, META_PREFIX, 0, META_PREFIX.length())) {
+                    meta.put(name.substring(META_PREFIX.length()).toLowerCase(Locale.ROOT), value);
+                } else if (name.equalsIgnoreCase(CONTENT_BYTES_REPLAYED_HEADER)) {
+                    replayed = parseReplayed(value);
+                }
+            }
         }
         List<WebSocketEvent> events = body == null ? List.of() : WebSocketEventCodec.decode(body);
-        return new WebSocketContext(connectionId, meta, events);
+        return new WebSocketContext(connectionId, meta, events, replayed);
+    }
+
+    private static int parseReplayed(String value) {
+        try {
+            return Math.max(0, Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The {@code Connection-Id}: the same for every request of one client connection. */
@@ -181,6 +219,42 @@ public final class WebSocketContext {
     /** Whether {@link #accept()} took effect. */
     public boolean isAccepted() {
         return accepted;
+    }
+
+    /**
+     * Bytes of event content in this request: what {@link #acceptContentBytes} counts. Message
+     * content (TEXT, BINARY, PING, PONG) comes first, then a CLOSE's code and reason.
+     */
+    public int contentBytes() {
+        return contentBytes;
+    }
+
+    /**
+     * How many bytes at the start of this request's message content the proxy offered before, in a
+     * request whose answer did not accept them ({@code Content-Bytes-Replayed}); 0 for new content.
+     * An origin that kept the unaccepted part itself must skip this much.
+     */
+    public int contentBytesReplayed() {
+        return contentBytesReplayed;
+    }
+
+    /**
+     * Accepts only the first {@code bytes} bytes of this request's content
+     * ({@code Content-Bytes-Accepted}, Pushpin 1.41): the proxy sends the rest again at the start of
+     * the next request, which comes when the client sends more, at the next keep-alive or on a refresh.
+     * A message accepted in part comes back without its accepted front. This is backpressure for
+     * origins that consume a byte stream, e.g. MQTT over WebSocket, where a packet can end in the next
+     * message. Without a call everything is accepted. Messages read with {@link #receive()} are whole;
+     * counting what was used is up to the app. Accepting less than all message content leaves a CLOSE
+     * for the next request too; once all message content is accepted, a CLOSE must be accepted as well.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is negative or more than {@link #contentBytes()}
+     */
+    public void acceptContentBytes(int bytes) {
+        if (bytes < 0 || bytes > contentBytes) {
+            throw new IllegalArgumentException("bytes: " + bytes + " (expected: 0-" + contentBytes + ")");
+        }
+        contentBytesAccepted = bytes;
     }
 
     /** Whether {@link #receive()} has another client message. */
@@ -377,8 +451,9 @@ public final class WebSocketContext {
 
     /**
      * The response headers: {@code Content-Type: application/websocket-events}; when accepted,
-     * {@code Sec-WebSocket-Extensions: grip}; a {@code Set-Meta-<Name>} per changed meta field; and
-     * {@code Keep-Alive-Interval} if set. Send them with status 200.
+     * {@code Sec-WebSocket-Extensions: grip}; a {@code Set-Meta-<Name>} per changed meta field;
+     * {@code Keep-Alive-Interval} if set; {@code Content-Bytes-Accepted} after
+     * {@link #acceptContentBytes}. Send them with status 200.
      */
     public Map<String, String> responseHeaders() {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -389,6 +464,9 @@ public final class WebSocketContext {
         setMeta.forEach((name, value) -> headers.put(SET_META_PREFIX + capitalise(name), value));
         if (keepAliveInterval != null) {
             headers.put(KEEP_ALIVE_INTERVAL_HEADER, Integer.toString(keepAliveInterval));
+        }
+        if (contentBytesAccepted != null) {
+            headers.put(CONTENT_BYTES_ACCEPTED_HEADER, Integer.toString(contentBytesAccepted));
         }
         return Collections.unmodifiableMap(headers);
     }

@@ -276,4 +276,21 @@ class WebSocketContextTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Connection-Id");
         assertThatThrownBy(() -> request(Map.of(), "").closeCode()).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void partialAcceptanceIsAHeaderAndTheReplayedCountIsRead() {
+        byte[] body = WebSocketEventCodec.encode(List.of(WebSocketEvent.binary(new byte[] {1, 2, 3}),
+                WebSocketEvent.text("ab")));
+        WebSocketContext ctx = WebSocketContext.fromRequest("c1", Map.of("content-bytes-replayed", " 3 "), body);
+        assertThat(ctx.contentBytes()).isEqualTo(5);
+        assertThat(ctx.contentBytesReplayed()).isEqualTo(3);
+        assertThat(ctx.responseHeaders()).doesNotContainKey(WebSocketContext.CONTENT_BYTES_ACCEPTED_HEADER);
+        ctx.acceptContentBytes(4);
+        assertThat(ctx.responseHeaders()).containsEntry("Content-Bytes-Accepted", "4");
+        assertThatThrownBy(() -> ctx.acceptContentBytes(6)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0-5");
+        assertThatThrownBy(() -> ctx.acceptContentBytes(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(WebSocketContext.fromRequest("c1", Map.of("Content-Bytes-Replayed", "x"), body).contentBytesReplayed())
+                .isZero();
+    }
 }

@@ -46,11 +46,8 @@ public final class TestTarget implements LocalTarget {
         String path = localPath(request, query.path());
         List<String> channels = query.parameters().getOrDefault("channel", List.of(DEFAULT_CHANNEL));
         if (WebSocketAccept.isUpgrade(request.request()) && (path.equals("/websocket") || path.equals("/ws"))) {
-            TestWebSocketSession session = TestWebSocketSession.accept(connection, request, pubsub, channels);
-            if (session == null) {
-                connection.completeExchange(426, 0, false, "unsupported WebSocket version");
-            }
-            return session;
+            // Null when the handshake was malformed; the client has had its 400 then.
+            return TestWebSocketSession.accept(connection, request, pubsub, channels);
         }
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         String body;

@@ -1,5 +1,6 @@
 package io.holdfast.server.ws;
 
+import io.holdfast.grip.websocket.WebSocketContext;
 import io.holdfast.grip.websocket.WebSocketEvent;
 import io.holdfast.grip.websocket.WebSocketEventCodec;
 import io.holdfast.server.proxy.OriginChannelHandler;
@@ -59,6 +60,14 @@ final class OverHttpRequests {
     }
 
     FullHttpRequest build(Target target, List<WebSocketEvent> events, Map<String, String> meta) {
+        return build(target, events, meta, 0);
+    }
+
+    /**
+     * One POST of {@code events}; {@code replayedBytes} > 0 marks that much content at the start as
+     * offered before and not accepted ({@code Content-Bytes-Replayed}, spec 2.2, Pushpin 1.41).
+     */
+    FullHttpRequest build(Target target, List<WebSocketEvent> events, Map<String, String> meta, int replayedBytes) {
         Route route = request.route();
         String uri = route.rewritePath(request.pathAndQuery());
         HttpRequest base = services.requestFactory().build(request.request(), uri, route, target, request.client());
@@ -68,6 +77,7 @@ final class OverHttpRequests {
         h.remove(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
         h.remove("Connection-Id");
         h.remove(OriginRequestFactory.CONNECTION_ID_HEADER); // Connection-Id says it here
+        h.remove(WebSocketContext.CONTENT_BYTES_REPLAYED_HEADER); // only Holdfast may say it
         // Clients cannot fake metadata: their Meta-* headers never reach the origin (spec 2.2).
         for (String name : new ArrayList<>(h.names())) {
             if (name.regionMatches(true, 0, "Meta-", 0, 5)) {
@@ -81,6 +91,9 @@ final class OverHttpRequests {
             h.set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS, "grip");
         }
         meta.forEach((name, value) -> h.set("Meta-" + name, value));
+        if (replayedBytes > 0) {
+            h.setInt(WebSocketContext.CONTENT_BYTES_REPLAYED_HEADER, replayedBytes);
+        }
         byte[] body = WebSocketEventCodec.encode(events);
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri, Unpooled.wrappedBuffer(body), h,

@@ -1,5 +1,6 @@
 package io.holdfast.server.ws;
 
+import io.holdfast.grip.websocket.WebSocketContext;
 import io.holdfast.grip.websocket.WebSocketEvent;
 import io.holdfast.grip.websocket.WebSocketEventCodec;
 import io.holdfast.grip.websocket.WebSocketEventException;
@@ -29,8 +30,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +47,11 @@ import org.slf4j.LoggerFactory;
  */
 final class OverHttpSession extends WsSession implements OriginListener {
     private static final Logger LOG = LoggerFactory.getLogger(OverHttpSession.class);
-    /** Spec 2.2: response bodies over 1,000,000 bytes are an error. */
+    /**
+     * Spec 2.2: response bodies over 1,000,000 bytes are an error. Holdfast adds
+     * {@code websocket_max_message_size} to it, so one message of the largest size a client may get
+     * fits with room for other events (Pushpin's limit would refuse a 1 MiB message).
+     */
     static final int MAX_RESPONSE_BODY = 1_000_000;
     /** Spec 2.2: a rejection body is relayed up to 100,000 bytes. */
     static final int MAX_REJECTION_BODY = 100_000;
@@ -55,9 +59,10 @@ final class OverHttpSession extends WsSession implements OriginListener {
     static final int MAX_BATCH_BYTES = 200_000;
 
     private final Route route;
+    private final int maxMessage;
+    private final int maxResponseBody;
     private final OverHttpRequests requests;
-    private final ArrayDeque<WebSocketEvent> queue = new ArrayDeque<>();
-    private int queuedBytes;
+    private final OverHttpOutbox outbox = new OverHttpOutbox(MAX_BATCH_BYTES);
     private int targetIndex;
     private Target target;
     private OriginConnector.PoolKey key;
@@ -70,7 +75,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     private int retries;
 
     // The request in flight.
-    private List<WebSocketEvent> inFlight;
+    private OverHttpOutbox.Batch inFlight;
     private Channel origin;
     private boolean reusedConnection;
     private boolean staleRetried;
@@ -82,18 +87,20 @@ final class OverHttpSession extends WsSession implements OriginListener {
     OverHttpSession(ClientConnection connection, RequestContext request, PubSub pubsub) {
         super(connection, request, pubsub);
         this.route = request.route();
+        this.maxMessage = connection.services().config().webSocketMaxMessageSize();
+        this.maxResponseBody = MAX_RESPONSE_BODY + maxMessage;
         this.requests = new OverHttpRequests(connection.services(), request, connection.key(), connection.channel().eventLoop());
     }
 
     void start() {
         target = route.targets().get(0);
-        send(List.of(WebSocketEvent.open()));
+        send(OverHttpOutbox.Batch.of(List.of(WebSocketEvent.open())));
     }
 
     // ---- requests to the origin ----
 
-    private void send(List<WebSocketEvent> events) {
-        inFlight = events;
+    private void send(OverHttpOutbox.Batch batch) {
+        inFlight = batch;
         cancelKeepAlive();
         acquire();
     }
@@ -131,7 +138,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
         requestWritten = false;
         ch.pipeline().get(OriginChannelHandler.class).attach(this);
         ch.config().setAutoRead(true);
-        FullHttpRequest post = requests.build(target, inFlight, meta());
+        FullHttpRequest post = requests.build(target, inFlight.events(), meta(), inFlight.replayedBytes());
         ch.writeAndFlush(post).addListener(f -> {
             if (f.isSuccess() && origin == ch) {
                 requestWritten = true;
@@ -190,9 +197,14 @@ final class OverHttpSession extends WsSession implements OriginListener {
                 fail("malformed response from origin");
                 return;
             }
-            if (responseBody.readableBytes() + content.content().readableBytes() > MAX_RESPONSE_BODY) {
+            if (responseBody.readableBytes() + content.content().readableBytes() > maxResponseBody) {
                 content.release();
-                fail("response body over " + MAX_RESPONSE_BODY + " bytes");
+                String why = "response body over " + maxResponseBody + " bytes";
+                if (opened) {
+                    originTooLarge(why);
+                } else {
+                    fail(why);
+                }
                 return;
             }
             responseBody.addComponent(true, content.content());
@@ -250,7 +262,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
                 OriginChannelHandler.closeDetached(ch);
             }
         }
-        List<WebSocketEvent> sent = inFlight;
+        OverHttpOutbox.Batch sent = inFlight;
         inFlight = null;
         retries = 0;
         staleRetried = false;
@@ -264,6 +276,12 @@ final class OverHttpSession extends WsSession implements OriginListener {
     private void onOpenResponse(HttpResponse r, byte[] body) {
         if (!OverHttpRequests.isEventsResponse(r)) {
             rejectWithOriginResponse(r, body);
+            return;
+        }
+        OverHttpOutbox.Outcome accepted = outbox.onAnswer(OverHttpOutbox.Batch.of(List.of()),
+                r.headers().get(WebSocketContext.CONTENT_BYTES_ACCEPTED_HEADER));
+        if (!accepted.ok()) {
+            fail(accepted.error());
             return;
         }
         List<WebSocketEvent> events;
@@ -283,10 +301,6 @@ final class OverHttpSession extends WsSession implements OriginListener {
                 : GripMode.fromExtensions(r.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS));
         socket = WebSocketAccept.accept(connection, request, OverHttpRequests.clientHandshakeHeaders(r),
                 r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL), this);
-        if (socket == null) {
-            end("unsupported WebSocket version");
-            return;
-        }
         opened = true;
         onAccepted(target);
         applyHeaders(r);
@@ -294,11 +308,19 @@ final class OverHttpSession extends WsSession implements OriginListener {
         afterResponse();
     }
 
-    private void onLaterResponse(HttpResponse r, byte[] body, List<WebSocketEvent> sent) {
+    private void onLaterResponse(HttpResponse r, byte[] body, OverHttpOutbox.Batch sent) {
         if (!OverHttpRequests.isEventsResponse(r)) {
             fail("origin answered " + r.status() + " instead of 200 application/websocket-events");
             return;
         }
+        // Spec 2.2, Pushpin 1.41: what the origin did not accept is offered again in the next request.
+        OverHttpOutbox.Outcome accepted = outbox.onAnswer(sent,
+                r.headers().get(WebSocketContext.CONTENT_BYTES_ACCEPTED_HEADER));
+        if (!accepted.ok()) {
+            fail(accepted.error());
+            return;
+        }
+        resumeClientIfDrained();
         List<WebSocketEvent> events;
         try {
             events = WebSocketEventCodec.decode(body);
@@ -307,7 +329,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
             return;
         }
         applyHeaders(r);
-        boolean sentClose = sent.stream().anyMatch(e -> e.type() == WebSocketEvent.Type.CLOSE);
+        boolean sentClose = accepted.closeSent();
         onEvents(events, sentClose);
         if (!ended() && sentClose) {
             // Spec 2.2: no CLOSE in the answer to ours counts as an unclean disconnect; close anyway.
@@ -336,8 +358,16 @@ final class OverHttpSession extends WsSession implements OriginListener {
                 return;
             }
             switch (e.type()) {
-                case TEXT -> onOriginText(e.content());
-                case BINARY -> onOriginBinary(e.content());
+                case TEXT, BINARY -> {
+                    if (e.content().length > maxMessage) {
+                        originTooLarge("a message of " + e.content().length + " bytes (websocket_max_message_size "
+                                + maxMessage + ")");
+                    } else if (e.type() == WebSocketEvent.Type.TEXT) {
+                        onOriginText(e.content());
+                    } else {
+                        onOriginBinary(e.content());
+                    }
+                }
                 case PING -> sendToClient(new PingWebSocketFrame(Unpooled.wrappedBuffer(e.content())));
                 case PONG -> sendToClient(new PongWebSocketFrame(Unpooled.wrappedBuffer(e.content())));
                 case CLOSE -> onOriginClose(e, awaitingCloseAck);
@@ -377,22 +407,52 @@ final class OverHttpSession extends WsSession implements OriginListener {
         }
     }
 
+    /**
+     * The origin's CLOSE. A code no endpoint may send (RFC 6455 §7.4) or a reason that is not UTF-8
+     * (§5.5.1) is not relayed: the origin gets CLOSE 1002 or 1007 and the client 1011.
+     */
     private void onOriginClose(WebSocketEvent close, boolean awaitingCloseAck) {
         int code = close.closeCode();
+        byte[] content = close.content();
+        int problem = 0;
+        // 1005 is read as "no code", which is what an origin echoing a code-less close means by it.
+        if (content.length >= 2 && code != WebSocketCloseStatus.EMPTY.code() && !CloseCodes.isValid(code)) {
+            problem = WebSocketCloseStatus.PROTOCOL_ERROR.code();
+        } else if (content.length > 2 && !ByteBufUtil.isText(Unpooled.wrappedBuffer(content, 2, content.length - 2),
+                StandardCharsets.UTF_8)) {
+            problem = WebSocketCloseStatus.INVALID_PAYLOAD_DATA.code();
+        }
+        if (problem != 0) {
+            LOG.info("conn={} origin {} sent a bad CLOSE (code {}); answering {}", connection.id(), target.describe(),
+                    code, problem);
+            if (!awaitingCloseAck) {
+                requests.postAndForget(target, WebSocketEvent.close(problem, ""), meta());
+            }
+            closeClient(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "origin error", "bad close from origin");
+            return;
+        }
         String reason = close.closeReason();
         if (!awaitingCloseAck) {
             // The origin closes first: close the client, then send our own CLOSE (spec 2.2).
-            requests.postAndForget(target, WebSocketEvent.close(code, reason), meta());
+            requests.postAndForget(target, closeEvent(code, reason), meta());
         }
         closeClient(code, reason, awaitingCloseAck ? "closed by client" : "closed by origin");
     }
 
-    /** After a response: send what queued meanwhile, or wait with the keep-alive timer running. */
+    /** A CLOSE event; 1005 ("no code") becomes a CLOSE without content, as Pushpin sends it. */
+    private static WebSocketEvent closeEvent(int code, String reason) {
+        return code == WebSocketCloseStatus.EMPTY.code() ? WebSocketEvent.close() : WebSocketEvent.close(code, reason);
+    }
+
+    /**
+     * After a response: send what queued meanwhile, or wait with the keep-alive timer running. Content
+     * the origin did not accept waits for new data, a keep-alive or a refresh (as in Pushpin).
+     */
     private void afterResponse() {
         if (ended()) {
             return;
         }
-        if (!queue.isEmpty() && !detached()) {
+        if (outbox.hasNewData() && !detached()) {
             sendQueued();
         } else {
             scheduleKeepAlive();
@@ -400,21 +460,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     }
 
     private void sendQueued() {
-        List<WebSocketEvent> batch = new ArrayList<>();
-        int bytes = 0;
-        boolean oneEvent = target.oneEvent();
-        while (!queue.isEmpty()) {
-            WebSocketEvent next = queue.peek();
-            int size = next.content().length;
-            if (!batch.isEmpty() && (oneEvent || bytes + size > MAX_BATCH_BYTES)) {
-                break;
-            }
-            batch.add(queue.poll());
-            bytes += size;
-        }
-        queuedBytes -= bytes;
-        resumeClientIfDrained();
-        send(batch);
+        send(outbox.next(target.oneEvent()));
     }
 
     private void scheduleKeepAlive() {
@@ -427,7 +473,11 @@ final class OverHttpSession extends WsSession implements OriginListener {
     private void onKeepAlive() {
         keepAliveTimer = null;
         if (!ended() && inFlight == null) {
-            send(List.of()); // an empty body is a keep-alive (spec 2.2)
+            if (!outbox.isEmpty() && !detached()) {
+                sendQueued(); // content waiting for a replay goes along, as Pushpin sends it
+            } else {
+                send(OverHttpOutbox.Batch.of(List.of())); // an empty body is a keep-alive (spec 2.2)
+            }
         }
     }
 
@@ -461,13 +511,12 @@ final class OverHttpSession extends WsSession implements OriginListener {
             return;
         }
         clientClosing = true;
-        enqueue(WebSocketEvent.close(code, reason));
+        enqueue(closeEvent(code, reason));
     }
 
     private void enqueue(WebSocketEvent event) {
-        queue.add(event);
-        queuedBytes += event.content().length;
-        if (queuedBytes > MAX_BATCH_BYTES && socket != null) {
+        outbox.add(event);
+        if (outbox.queuedBytes() > MAX_BATCH_BYTES && socket != null) {
             socket.channel().config().setAutoRead(false);
         }
         if (opened && inFlight == null && retryTimer == null) {
@@ -476,7 +525,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     }
 
     private void resumeClientIfDrained() {
-        if (queuedBytes <= MAX_BATCH_BYTES / 2 && socket != null && !socket.channel().config().isAutoRead()) {
+        if (outbox.queuedBytes() <= MAX_BATCH_BYTES / 2 && socket != null && !socket.channel().config().isAutoRead()) {
             socket.channel().config().setAutoRead(true);
         }
     }
@@ -484,8 +533,8 @@ final class OverHttpSession extends WsSession implements OriginListener {
     @Override
     protected void onRefresh() {
         if (opened && inFlight == null && !detached()) {
-            if (queue.isEmpty()) {
-                send(List.of());
+            if (outbox.isEmpty()) {
+                send(OverHttpOutbox.Batch.of(List.of()));
             } else {
                 sendQueued();
             }
@@ -495,8 +544,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
     @Override
     protected void onDetach() {
         cancelKeepAlive();
-        queue.clear();
-        queuedBytes = 0;
+        outbox.clear();
         resumeClientIfDrained();
     }
 
@@ -509,6 +557,17 @@ final class OverHttpSession extends WsSession implements OriginListener {
     }
 
     // ---- failures and teardown ----
+
+    /**
+     * The origin sent more than {@code websocket_max_message_size} allows: like a passthrough origin,
+     * it gets CLOSE 1009 and so does the client (RFC 6455 §7.4.1).
+     */
+    private void originTooLarge(String what) {
+        LOG.warn("conn={} ws-over-http origin {} sent {}; closing with 1009", connection.id(), target.describe(), what);
+        requests.postAndForget(target, WebSocketEvent.close(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(),
+                "message too large"), meta());
+        closeClient(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "origin message too large", "origin message too large");
+    }
 
     /** The session cannot go on: 1011 to an open client, 502 before the handshake. */
     private void fail(String reason) {
@@ -568,6 +627,6 @@ final class OverHttpSession extends WsSession implements OriginListener {
             retryTimer.cancel(false);
             retryTimer = null;
         }
-        queue.clear();
+        outbox.clear();
     }
 }

@@ -4,7 +4,10 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker13;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
 
@@ -33,6 +36,22 @@ final class PassthroughHandshaker extends WebSocketClientHandshaker13 {
         super(server, WebSocketVersion.V13, null, false, null, maxFramePayload, true, false, FORCE_CLOSE_MILLIS);
         this.requestTarget = requestTarget;
         this.headers = headers;
+    }
+
+    /**
+     * Netty's decoder, except that a protocol error (an invalid close code, a close reason that is not
+     * UTF-8, a frame over the limit) is left to the session to answer: Netty's own answer, once it has
+     * read a close frame, is to drop the connection without one.
+     */
+    @Override
+    protected WebSocketFrameDecoder newWebsocketDecoder() {
+        return new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
+                .expectMaskedFrames(false)
+                .allowMaskMismatch(false)
+                .allowExtensions(false)
+                .maxFramePayloadLength(maxFramePayloadLength())
+                .closeOnProtocolViolation(false)
+                .build());
     }
 
     @Override

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -260,13 +261,6 @@ final class PassthroughSession extends WsSession {
                 new WebSocketFrameAggregator(services.config().webSocketMaxMessageSize()));
 
         socket = WebSocketAccept.accept(connection, request, toClient, subprotocol, this);
-        if (socket == null) {
-            // The client's WebSocket version is unsupported; Netty has answered it (426).
-            finished = true;
-            closeOriginNow();
-            connection.completeExchange(426, 0, false, "unsupported WebSocket version");
-            return;
-        }
         upgraded = true;
         grip = mode;
         LOG.debug("conn={} passthrough WebSocket to {} open{}", connection.id(), target.describe(),
@@ -414,11 +408,22 @@ final class PassthroughSession extends WsSession {
         }
     }
 
-    /** The origin closed: answer its close (RFC 6455 §5.5.1) and close the client with its code and reason. */
+    /**
+     * The origin closed: answer its close (RFC 6455 §5.5.1) and close the client with its code and
+     * reason. A code no endpoint may send (§7.4; Netty's decoder lets 5000 and up through) is not
+     * relayed: the origin gets 1002 and the client 1011.
+     */
     private void onOriginClose(CloseWebSocketFrame close) {
         int code = close.statusCode() < 0 ? WebSocketCloseStatus.EMPTY.code() : close.statusCode();
         String reason = close.reasonText();
         close.release();
+        if (code != WebSocketCloseStatus.EMPTY.code() && !CloseCodes.isValid(code)) {
+            LOG.info("conn={} origin {} closed with invalid code {}; answering 1002", connection.id(),
+                    target.describe(), code);
+            closeOrigin(WebSocketCloseStatus.PROTOCOL_ERROR.code(), "invalid close code");
+            closeClient(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "origin error", "origin sent close code " + code);
+            return;
+        }
         closeOrigin(code, reason);
         closeClient(code, reason, "origin closed");
     }
@@ -464,13 +469,23 @@ final class PassthroughSession extends WsSession {
             fail(HttpResponseStatus.BAD_GATEWAY, "Error while proxying to origin: " + describe(cause) + ".");
             return;
         }
-        if (cause instanceof TooLongFrameException) {
+        WebSocketCloseStatus status = cause instanceof CorruptedWebSocketFrameException corrupt
+                ? corrupt.closeStatus() : null;
+        int clientCode = WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code();
+        String clientReason = "origin error";
+        if (cause instanceof TooLongFrameException || WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(status)) {
+            // Over websocket_max_message_size: both sides learn why (RFC 6455 §7.4.1).
             closeOrigin(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message too large");
+            clientCode = WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+            clientReason = "origin message too large";
+        } else if (status != null) {
+            // A protocol error (bad close code, bad UTF-8): the origin gets the code, e.g. 1002 or 1007.
+            closeOrigin(status.code(), String.valueOf(cause.getMessage()));
         } else {
             closeOriginNow();
         }
         if (!detached()) {
-            closeClient(WebSocketCloseStatus.INTERNAL_SERVER_ERROR.code(), "", "origin error");
+            closeClient(clientCode, clientReason, "origin error");
         }
     }
 
@@ -575,8 +590,8 @@ final class PassthroughSession extends WsSession {
             ch.close();
             return;
         }
-        CloseWebSocketFrame close = WebSocketCloseStatus.isValidStatusCode(code)
-                ? new CloseWebSocketFrame(code, reason == null ? "" : reason) : new CloseWebSocketFrame();
+        CloseWebSocketFrame close = CloseCodes.isValid(code)
+                ? new CloseWebSocketFrame(code, CloseCodes.fit(reason)) : new CloseWebSocketFrame();
         ch.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -18,14 +18,14 @@ public final class TestWebSocketSession extends WsSession {
         super(connection, request, pubsub);
     }
 
-    /** Accepts the client's handshake at once; returns null if the handshake was refused. */
+    /** Accepts the client's handshake at once; returns null if the handshake was refused (and answered). */
     public static TestWebSocketSession accept(ClientConnection connection, RequestContext request, PubSub pubsub,
                                               List<String> channels) {
-        TestWebSocketSession session = new TestWebSocketSession(connection, request, pubsub);
-        session.socket = WebSocketAccept.accept(connection, request, EmptyHttpHeaders.INSTANCE, null, session);
-        if (session.socket == null) {
+        if (!HandshakeCheck.passes(connection, request.request())) {
             return null;
         }
+        TestWebSocketSession session = new TestWebSocketSession(connection, request, pubsub);
+        session.socket = WebSocketAccept.accept(connection, request, EmptyHttpHeaders.INSTANCE, null, session);
         session.onAccepted(request.route().targets().get(0));
         channels.forEach(session::subscribe);
         return session;

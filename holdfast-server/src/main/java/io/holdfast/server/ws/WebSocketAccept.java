@@ -5,6 +5,7 @@ import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.RequestContext;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -16,7 +17,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionUtil;
@@ -31,6 +32,8 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageD
 public final class WebSocketAccept {
     static final String AGGREGATOR = "ws-aggregate";
     static final String SOCKET = "ws";
+    /** Netty's default compression level for permessage-deflate. */
+    private static final int DEFLATE_LEVEL = 6;
 
     private WebSocketAccept() {}
 
@@ -43,8 +46,7 @@ public final class WebSocketAccept {
 
     /**
      * Sends the 101 (with {@code responseHeaders}, e.g. the origin's {@code Set-Cookie} and chosen
-     * subprotocol) and installs the frame handlers. Returns null when the client's WebSocket version is
-     * unsupported, after answering it.
+     * subprotocol) and installs the frame handlers. The request must have passed {@link HandshakeCheck}.
      */
     public static ClientWebSocket accept(ClientConnection connection, RequestContext request, HttpHeaders responseHeaders,
                                          String subprotocol, ClientWebSocket.Listener listener) {
@@ -54,21 +56,19 @@ public final class WebSocketAccept {
         WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxMessage)
                 .allowExtensions(compression)
-                .closeOnProtocolViolation(true)
+                // ClientWebSocket sends the close frame itself: Netty's decoder, once it has read a close
+                // frame (even one with an invalid code), only drops the connection (RFC 6455 §7.4 wants 1002).
+                .closeOnProtocolViolation(false)
                 .withUTF8Validator(true)
                 .build();
         String url = "ws://" + (request.host().isEmpty() ? "localhost" : request.host()) + request.pathAndQuery();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, subprotocol, decoder)
-                .newHandshaker(req);
-        if (handshaker == null) {
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(connection.channel());
-            return null;
-        }
+        // HandshakeCheck let only version 13 with a well-formed key come this far.
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(url, subprotocol, decoder);
         ChannelPipeline p = connection.channel().pipeline();
         ClientWebSocket socket = new ClientWebSocket(connection.id(), listener);
         p.addBefore(HandlerNames.CLIENT, AGGREGATOR, new WebSocketFrameAggregator(maxMessage));
         p.addBefore(HandlerNames.CLIENT, SOCKET, socket);
-        WebSocketServerExtension deflate = compression ? negotiateDeflate(req) : null;
+        WebSocketServerExtension deflate = compression ? negotiateDeflate(req, maxMessage) : null;
         if (deflate != null) {
             responseHeaders = responseHeaders.copy().set(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS,
                     format(deflate.newReponseData()));
@@ -76,19 +76,25 @@ public final class WebSocketAccept {
             p.addBefore(AGGREGATOR, "ws-deflate", deflate.newExtensionEncoder());
         }
         // Text is checked after inflation; invalid UTF-8 closes with 1007 (RFC 6455 §8.1).
-        p.addBefore(AGGREGATOR, "ws-utf8", new Utf8FrameValidator(true));
+        p.addBefore(AGGREGATOR, "ws-utf8", new Utf8FrameValidator(false));
         FullHttpRequest full = headOnly(req);
         handshaker.handshake(connection.channel(), full, responseHeaders, connection.channel().newPromise());
         return socket;
     }
 
-    /** permessage-deflate (RFC 7692), when the client offered it and {@code allow_compression} is on. */
-    private static WebSocketServerExtension negotiateDeflate(HttpRequest req) {
+    /**
+     * permessage-deflate (RFC 7692), when the client offered it and {@code allow_compression} is on.
+     * A frame may inflate to at most {@code maxMessage} bytes, so the size limit holds for compressed
+     * messages too (Netty's default has no bound).
+     */
+    private static WebSocketServerExtension negotiateDeflate(HttpRequest req, int maxMessage) {
         String offered = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS);
         if (offered == null) {
             return null;
         }
-        PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker();
+        PerMessageDeflateServerExtensionHandshaker handshaker = new PerMessageDeflateServerExtensionHandshaker(
+                DEFLATE_LEVEL, ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(), PerMessageDeflateServerExtensionHandshaker.MAX_WINDOW_SIZE, false, false,
+                maxMessage);
         for (WebSocketExtensionData data : WebSocketExtensionUtil.extractExtensions(offered)) {
             WebSocketServerExtension extension = handshaker.handshakeExtension(data);
             if (extension != null) {

@@ -9,7 +9,8 @@ import io.holdfast.server.route.Target;
 
 /**
  * Chooses how a client WebSocket reaches its origin (spec 2): as WebSocket-over-HTTP POSTs for an
- * {@code over_http} target, or as a passthrough WebSocket to an origin that speaks it.
+ * {@code over_http} target, or as a passthrough WebSocket to an origin that speaks it. A malformed
+ * handshake is refused here, before any origin hears of it.
  */
 public final class WebSockets implements WebSocketStarter {
     private final PubSub pubsub;
@@ -20,6 +21,9 @@ public final class WebSockets implements WebSocketStarter {
 
     @Override
     public Exchange start(ClientConnection connection, RequestContext request, Target target) {
+        if (!HandshakeCheck.passes(connection, request.request())) {
+            return null;
+        }
         if (target.overHttp()) {
             OverHttpSession session = new OverHttpSession(connection, request, pubsub);
             session.start();

@@ -18,7 +18,7 @@ public final class WsClient implements WebSocket.Listener {
 
     public static WsClient connect(URI uri) throws Exception {
         WsClient client = new WsClient();
-        client.socket = Holdfast.CLIENT.newWebSocketBuilder().buildAsync(uri, client).get(10, TimeUnit.SECONDS);
+        client.socket = Holdfast.CLIENT.newWebSocketBuilder().buildAsync(uri, client).get(30, TimeUnit.SECONDS);
         return client;
     }
 

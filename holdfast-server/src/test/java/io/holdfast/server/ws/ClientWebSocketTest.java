@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.holdfast.server.testing.Holdfast;
+import io.holdfast.server.testing.RawWebSocket;
 import io.holdfast.server.testing.WsClient;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -67,90 +66,6 @@ class ClientWebSocketTest {
 
     // ---- protocol errors, from a raw socket that can send what no client library would ----
 
-    private static final class RawWebSocket implements AutoCloseable {
-        final Socket socket;
-        final OutputStream out;
-        final DataInputStream in;
-
-        RawWebSocket(int port) throws IOException {
-            socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(10_000);
-            out = socket.getOutputStream();
-            in = new DataInputStream(socket.getInputStream());
-            out.write(("GET /test/websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String head = readHead(in);
-            assertThat(head).startsWith("HTTP/1.1 101");
-        }
-
-        static String readHead(InputStream in) throws IOException {
-            StringBuilder sb = new StringBuilder();
-            while (!sb.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    break;
-                }
-                sb.append((char) b);
-            }
-            return sb.toString();
-        }
-
-        void frame(int opcode, boolean masked, byte[] payload) throws IOException {
-            out.write(0x80 | opcode);
-            int len = payload.length;
-            int maskBit = masked ? 0x80 : 0;
-            if (len < 126) {
-                out.write(maskBit | len);
-            } else if (len < 65536) {
-                out.write(maskBit | 126);
-                out.write(len >> 8);
-                out.write(len & 0xff);
-            } else {
-                out.write(maskBit | 127);
-                for (int i = 7; i >= 0; i--) {
-                    out.write((int) ((long) len >> (8 * i)) & 0xff);
-                }
-            }
-            byte[] mask = {1, 2, 3, 4};
-            if (masked) {
-                out.write(mask);
-            }
-            byte[] data = payload.clone();
-            if (masked) {
-                for (int i = 0; i < data.length; i++) {
-                    data[i] ^= mask[i % 4];
-                }
-            }
-            out.write(data);
-            out.flush();
-        }
-
-        /** Reads frames until a close frame; returns its status code. */
-        int readCloseCode() throws IOException {
-            while (true) {
-                int b0 = in.readUnsignedByte();
-                int b1 = in.readUnsignedByte();
-                long len = b1 & 0x7f;
-                if (len == 126) {
-                    len = in.readUnsignedShort();
-                } else if (len == 127) {
-                    len = in.readLong();
-                }
-                byte[] payload = new byte[(int) len];
-                in.readFully(payload);
-                if ((b0 & 0x0f) == 8) {
-                    return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
     @Test
     void permessageDeflateIsNegotiatedWhenAllowed() throws Exception {
         holdfast.close();
@@ -161,14 +76,33 @@ class ClientWebSocketTest {
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            String head = RawWebSocket.readHead(s.getInputStream());
+            String head = readHead(s.getInputStream());
             assertThat(head).startsWith("HTTP/1.1 101").containsIgnoringCase("sec-websocket-extensions: permessage-deflate");
         }
     }
 
     @Test
+    void aCompressedMessageInflatingPastTheLimitClosesWith1009() throws Exception {
+        holdfast.close();
+        holdfast = Holdfast.start(b -> b.allowCompression(true).webSocketMaxMessageSize(64 * 1024).routeSpecs(List.of()));
+        try (RawWebSocket raw = RawWebSocket.handshake(holdfast.port(), "/test/websocket",
+                "Sec-WebSocket-Key: " + RawWebSocket.GOOD_KEY + "\r\nSec-WebSocket-Version: 13\r\n"
+                        + "Sec-WebSocket-Extensions: permessage-deflate\r\n")) {
+            assertThat(raw.head).startsWith("HTTP/1.1 101").containsIgnoringCase("permessage-deflate");
+            // RFC 7692 §7.2.1: raw deflate, flushed, without the final 00 00 ff ff; a few KiB inflate to 1 MiB.
+            java.util.zip.Deflater deflater = new java.util.zip.Deflater(9, true);
+            deflater.setInput(new byte[1024 * 1024]);
+            byte[] out = new byte[64 * 1024];
+            int n = deflater.deflate(out, 0, out.length, java.util.zip.Deflater.SYNC_FLUSH);
+            deflater.end();
+            raw.frame(0x40 | 0x2, true, java.util.Arrays.copyOf(out, n - 4)); // RSV1: compressed
+            assertThat(raw.readCloseCode()).isEqualTo(1009);
+        }
+    }
+
+    @Test
     void anUnmaskedClientFrameClosesWith1002() throws Exception {
-        try (RawWebSocket raw = new RawWebSocket(holdfast.port())) {
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/test/websocket")) {
             raw.frame(0x1, false, "hi".getBytes());
             assertThat(raw.readCloseCode()).isEqualTo(1002);
         }
@@ -176,7 +110,7 @@ class ClientWebSocketTest {
 
     @Test
     void invalidUtf8TextClosesWith1007() throws Exception {
-        try (RawWebSocket raw = new RawWebSocket(holdfast.port())) {
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/test/websocket")) {
             raw.frame(0x1, true, new byte[] {(byte) 0xc3, (byte) 0x28});
             assertThat(raw.readCloseCode()).isEqualTo(1007);
         }
@@ -184,7 +118,7 @@ class ClientWebSocketTest {
 
     @Test
     void aMessageOverTheLimitClosesWith1009() throws Exception {
-        try (RawWebSocket raw = new RawWebSocket(holdfast.port())) {
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/test/websocket")) {
             raw.frame(0x2, true, new byte[100 * 1024]);
             assertThat(raw.readCloseCode()).isEqualTo(1009);
         }
@@ -193,11 +127,23 @@ class ClientWebSocketTest {
     @Test
     void aBadClientDoesNotDisturbAnotherConnection() throws Exception {
         WsClient good = WsClient.connect(ws("/test/websocket"));
-        try (RawWebSocket raw = new RawWebSocket(holdfast.port())) {
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/test/websocket")) {
             raw.frame(0x1, false, "bad".getBytes());
             raw.readCloseCode();
         }
         good.send("still here");
         assertThat(good.next()).isEqualTo("still here");
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            sb.append((char) b);
+        }
+        return sb.toString();
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.holdfast.grip.websocket.WebSocketEvent;
 import io.holdfast.server.testing.Holdfast;
+import io.holdfast.server.testing.RawWebSocket;
 import io.holdfast.server.testing.WsClient;
 import io.holdfast.server.testing.WsOverHttpOrigin;
 import io.holdfast.server.testing.WsOverHttpOrigin.Reply;
@@ -19,6 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OverHttpWebSocketTest {
     private WsOverHttpOrigin origin;
@@ -57,6 +60,12 @@ class OverHttpWebSocketTest {
                     out.add(WebSocketEvent.binary("no prefix".getBytes(StandardCharsets.UTF_8)));
                 } else if (t.equals("close-me")) {
                     out.add(WebSocketEvent.close(4000, "bye"));
+                } else if (t.startsWith("big:")) {
+                    out.add(WebSocketEvent.text("m:" + "x".repeat(Integer.parseInt(t.substring(4)) - 2)));
+                } else if (t.startsWith("close-with:")) {
+                    out.add(WebSocketEvent.close(Integer.parseInt(t.substring(11)), "bad"));
+                } else if (t.equals("close-bad-reason")) {
+                    out.add(new WebSocketEvent(WebSocketEvent.Type.CLOSE, new byte[] {3, (byte) 0xe8, (byte) 0xc3, 0x28}));
                 }
             } else if (e.type() == WebSocketEvent.Type.CLOSE) {
                 out.add(WebSocketEvent.close(e.closeCode(), ""));
@@ -121,6 +130,97 @@ class OverHttpWebSocketTest {
         WsOverHttpOrigin.Request ourClose = origin.nextWithEvents();
         assertThat(ourClose.events().get(0).type()).isEqualTo(WebSocketEvent.Type.CLOSE);
         await().until(() -> holdfast.server().pubsub().subscriptionCount() == 0);
+    }
+
+    @Test
+    void anInvalidClientCloseCodeGets1002AndTheOriginOnlyHearsDisconnect() throws Exception {
+        start(b -> b);
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/chat")) {
+            raw.close(5000, "bye".getBytes(StandardCharsets.UTF_8));
+            assertThat(raw.readCloseCode()).isEqualTo(1002);
+        }
+        assertThat(origin.nextWithEvents().events().get(0).type()).isEqualTo(WebSocketEvent.Type.OPEN);
+        assertThat(origin.nextWithEvents().events()).extracting(WebSocketEvent::type)
+                .containsExactly(WebSocketEvent.Type.DISCONNECT);
+    }
+
+    @Test
+    void aClientCloseWithoutACodeReachesTheOriginAsACloseWithoutContent() throws Exception {
+        start(b -> b);
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/chat")) {
+            raw.frame(0x8, true, new byte[0]);
+            assertThat(raw.readCloseCode()).isEqualTo(1005);
+        }
+        origin.nextWithEvents();
+        WebSocketEvent close = origin.nextWithEvents().events().get(0);
+        assertThat(close.type()).isEqualTo(WebSocketEvent.Type.CLOSE);
+        assertThat(close.content()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {999, 1006, 1015, 5000})
+    void anInvalidOriginCloseCodeIsAnswered1002AndTheClientGets1011(int code) throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        client.send("close-with:" + code);
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
+        origin.nextWithEvents();
+        origin.nextWithEvents();
+        WebSocketEvent ours = origin.nextWithEvents().events().get(0);
+        assertThat(ours.type()).isEqualTo(WebSocketEvent.Type.CLOSE);
+        assertThat(ours.closeCode()).isEqualTo(1002);
+    }
+
+    @Test
+    void anOriginCloseReasonThatIsNotUtf8IsAnswered1007() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        client.send("close-bad-reason");
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
+        origin.nextWithEvents();
+        origin.nextWithEvents();
+        assertThat(origin.nextWithEvents().events().get(0).closeCode()).isEqualTo(1007);
+    }
+
+    private static final int MIB = 1024 * 1024;
+
+    @Test
+    void aOneMebibyteMessagePassesBothWaysByDefault() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        String payload = "a".repeat(MIB - 5);
+        client.send("echo:" + payload);
+        assertThat(client.next()).isEqualTo(payload);
+        origin.nextWithEvents();
+        assertThat(origin.nextWithEvents().events().get(0).content()).hasSize(MIB);
+        assertThat(client.closed).isNotDone();
+    }
+
+    @Test
+    void theLimitIsWebsocketMaxMessageSizeInBothDirections() throws Exception {
+        start(b -> b.webSocketMaxMessageSize(100_000));
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        String payload = "b".repeat(100_000 - 5);
+        client.send("echo:" + payload);
+        assertThat(client.next()).isEqualTo(payload);
+        client.send("big:100001");
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+    }
+
+    @Test
+    void anOriginMessageOverTheLimitClosesBothSidesWith1009() throws Exception {
+        start(b -> b);
+        WsClient client = WsClient.connect(ws("/chat"));
+        client.next();
+        client.send("big:" + (MIB + 1));
+        assertThat(client.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+        origin.nextWithEvents();
+        origin.nextWithEvents();
+        assertThat(origin.nextWithEvents().events().get(0).closeCode()).isEqualTo(1009);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.holdfast.server.testing.Holdfast;
+import io.holdfast.server.testing.RawWebSocket;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -30,6 +31,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.CharsetUtil;
@@ -47,6 +49,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PassthroughWebSocketTest {
     private WsOrigin origin;
@@ -177,6 +181,92 @@ class PassthroughWebSocketTest {
     }
 
     @Test
+    void anInvalidClientCloseCodeGets1002AndNeverReachesTheOrigin() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/echo")) {
+            raw.close(5000, "bye".getBytes(CharsetUtil.UTF_8));
+            assertThat(raw.readCloseCode()).isEqualTo(1002);
+        }
+        // The client is gone as far as the origin can tell ("going away"), never "5000 bye".
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).isEqualTo("1001 ");
+    }
+
+    @Test
+    void aCloseFromTheClientWithoutACodeReachesTheOriginWithoutOne() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        try (RawWebSocket raw = RawWebSocket.open(holdfast.port(), "/echo")) {
+            raw.frame(0x8, true, new byte[0]);
+            assertThat(raw.readCloseCode()).isEqualTo(1005);
+        }
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).isEqualTo("-1 ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {999, 1005, 2000, 5000})
+    void anInvalidOriginCloseCodeGets1002AndTheClient1011(int code) throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        Client client = connect("/echo");
+
+        client.send("rawclose:" + code);
+        assertThat(client.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).startsWith("1002 ");
+    }
+
+    @Test
+    void anOriginCloseReasonThatIsNotUtf8Gets1007() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        Client client = connect("/echo");
+
+        client.send("badreason");
+        assertThat(client.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1011 origin error");
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).startsWith("1007 ");
+    }
+
+    private static final int MIB = 1024 * 1024;
+
+    @Test
+    void aOneMebibyteMessagePassesBothWaysByDefault() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start("* " + origin.target());
+        Client client = connect("/echo");
+
+        String payload = "a".repeat(MIB);
+        client.send(payload);
+        assertThat(client.next()).isEqualTo(payload);
+        client.send("big:" + MIB);
+        assertThat(client.next()).hasSize(MIB);
+        assertThat(client.closed).isNotDone();
+    }
+
+    @Test
+    void anOriginMessageOverTheLimitClosesBothSidesWith1009() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start(b -> b.webSocketMaxMessageSize(64 * 1024), "* " + origin.target());
+        Client client = connect("/echo");
+
+        client.send("big:" + (64 * 1024 + 1));
+        assertThat(client.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+        assertThat(origin.closes.poll(20, TimeUnit.SECONDS)).startsWith("1009 ");
+    }
+
+    @Test
+    void theLimitFollowsWebsocketMaxMessageSize() throws Exception {
+        origin = new WsOrigin(null);
+        holdfast = Holdfast.start(b -> b.webSocketMaxMessageSize(100_000), "* " + origin.target());
+        Client client = connect("/echo");
+
+        String payload = "c".repeat(100_000);
+        client.send(payload);
+        assertThat(client.next()).isEqualTo(payload);
+        client.send("big:100001");
+        assertThat(client.closed.get(20, TimeUnit.SECONDS)).isEqualTo("1009 origin message too large");
+    }
+
+    @Test
     void originReceivesGripSigAndTheGripExtensionOffer() throws Exception {
         origin = new WsOrigin("grip");
         holdfast = Holdfast.start("* " + origin.target());
@@ -251,7 +341,7 @@ class PassthroughWebSocketTest {
 
         static Client connect(URI uri) {
             Client c = new Client();
-            c.ws = Holdfast.CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+            c.ws = Holdfast.CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
                     .buildAsync(uri, c).join();
             return c;
         }
@@ -261,9 +351,9 @@ class PassthroughWebSocketTest {
         }
 
         String next() throws InterruptedException {
-            String m = messages.poll(5, TimeUnit.SECONDS);
+            String m = messages.poll(20, TimeUnit.SECONDS);
             if (m == null) {
-                throw new AssertionError("no message within 5 s");
+                throw new AssertionError("no message within 20 s");
             }
             return m;
         }
@@ -317,6 +407,8 @@ class PassthroughWebSocketTest {
                     .checkStartsWith(true)
                     .handleCloseFrames(false)
                     .sendCloseFrame(null) // "drop" must drop the TCP connection without a close frame
+                    .decoderConfig(io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig.newBuilder()
+                            .maxFramePayloadLength(16 * 1024 * 1024).build())
                     .build();
             server = new ServerBootstrap()
                     .group(group)
@@ -326,7 +418,8 @@ class PassthroughWebSocketTest {
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
                                     new ExtensionAnswer(extensionAnswer), new Gate(),
-                                    new WebSocketServerProtocolHandler(config), new Echo());
+                                    new WebSocketServerProtocolHandler(config),
+                                    new WebSocketFrameAggregator(16 * 1024 * 1024), new Echo());
                         }
                     })
                     .bind("127.0.0.1", 0).sync().channel();
@@ -389,6 +482,17 @@ class PassthroughWebSocketTest {
                     String s = text.text();
                     if (s.equals("drop")) {
                         ctx.close();
+                    } else if (s.startsWith("big:")) {
+                        ctx.writeAndFlush(new TextWebSocketFrame("x".repeat(Integer.parseInt(s.substring(4)))));
+                    } else if (s.startsWith("rawclose:")) {
+                        // A close frame with any code, even one Netty would refuse to build; the connection
+                        // stays open for Holdfast's answer.
+                        int code = Integer.parseInt(s.substring(9));
+                        ctx.writeAndFlush(new CloseWebSocketFrame(true, 0,
+                                Unpooled.wrappedBuffer(new byte[] {(byte) (code >> 8), (byte) code, 'x'})));
+                    } else if (s.equals("badreason")) {
+                        ctx.writeAndFlush(new CloseWebSocketFrame(true, 0,
+                                Unpooled.wrappedBuffer(new byte[] {3, (byte) 0xe8, (byte) 0xc3, 0x28})));
                     } else if (s.startsWith("close:")) {
                         String[] parts = s.split(":", 3);
                         ctx.writeAndFlush(new CloseWebSocketFrame(Integer.parseInt(parts[1]), parts[2]))
