@@ -73,7 +73,7 @@ public final class SoakMain {
         int floodSize = param("flood-size", 2048);
         int keepRate = param("keep-rate", 20);
         int churnRate = param("churn-rate", 50);
-        r.cutOffPattern = args.string("cutoff-pattern", "(?i)dropped as a slow subscriber");
+        r.cutOffPattern = args.string("cutoff-pattern", "(?i)(dropped|cut off) as a slow subscriber");
         Path log = Path.of(args.string("holdfast-log", "holdfast.log"));
         Path out = Path.of(args.string("out", "docs/soak.md"));
         r.started = Instant.now().toString();
