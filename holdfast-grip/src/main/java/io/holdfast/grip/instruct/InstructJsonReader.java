@@ -74,6 +74,9 @@ final class InstructJsonReader {
 
         Map<String, String> meta = JsonFields.optStringMap(hold, "hold", "meta");
         if (meta != null) {
+            if (meta.containsKey("")) {
+                throw new JsonFieldException("hold.meta", "empty key"); // found by InstructJsonFuzzTest
+            }
             b.meta(meta);
         }
     }

@@ -5,7 +5,9 @@ import io.holdfast.grip.GripHeaders;
 import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.json.JsonFieldException;
 import io.holdfast.grip.json.JsonFields;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -59,6 +61,9 @@ final class FormatReader {
         JsonNode patch = JsonFields.value(node, "body-patch");
         if (patch != null && !patch.isArray()) {
             throw new JsonFieldException(JsonFields.path(path, "body-patch"), "not an array");
+        }
+        if (patch != null) {
+            requireFiniteNumbers(patch, JsonFields.path(path, "body-patch"));
         }
         List<String> filters = JsonFields.optStringList(node, path, "content-filters");
 
@@ -147,6 +152,22 @@ final class FormatReader {
                     "\"" + name + "\" is not one of " + expected);
         }
         return a;
+    }
+
+    /**
+     * A number too large for a double (e.g. {@code 1e309}) would be kept as infinity and written on as
+     * the string {@code "Infinity"}: refuse it rather than change the patch (found by PublishFuzzTest).
+     */
+    private static void requireFiniteNumbers(JsonNode tree, String path) {
+        Deque<JsonNode> todo = new ArrayDeque<>();
+        todo.push(tree);
+        while (!todo.isEmpty()) {
+            JsonNode node = todo.pop();
+            if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+                throw new JsonFieldException(path, "number " + node.asText() + " is out of range");
+            }
+            node.forEach(todo::push);
+        }
     }
 
     private static void checkFields(JsonNode node, String path, Set<String> known) {
