@@ -74,6 +74,7 @@ public final class HoldfastConfig {
     private final int ioThreads;
     private final String logLevel;
     private final int subscriberBufferSize;
+    private final UnsentBudget unsentBudget;
     private final int webSocketMaxMessageSize;
     private final boolean allowCompression;
     private final boolean autoCrossOrigin;
@@ -83,12 +84,15 @@ public final class HoldfastConfig {
     private final String pushInSpec;
     private final List<String> pushInSubSpecs;
     private final boolean pushInSubConnect;
+    private final boolean zmqAllowNonLoopback;
     private final String commandSpec;
     private final Duration messageWait;
     private final Duration idCacheTtl;
     private final List<String> historyChannels;
     private final int historySize;
     private final Duration historyTtl;
+    private final MetricsConfig metrics;
+    private final boolean jsonLogs;
     private final ClusterConfig cluster;
     private final OutboundPolicySettings outboundPolicy;
     private final HandlerSettings handler;
@@ -128,6 +132,7 @@ public final class HoldfastConfig {
         ioThreads = b.ioThreads;
         logLevel = b.logLevel;
         subscriberBufferSize = b.subscriberBufferSize;
+        unsentBudget = b.unsentBudget;
         webSocketMaxMessageSize = b.webSocketMaxMessageSize;
         allowCompression = b.allowCompression;
         autoCrossOrigin = b.autoCrossOrigin;
@@ -137,12 +142,15 @@ public final class HoldfastConfig {
         pushInSpec = b.pushInSpec;
         pushInSubSpecs = List.copyOf(b.pushInSubSpecs);
         pushInSubConnect = b.pushInSubConnect;
+        zmqAllowNonLoopback = b.zmqAllowNonLoopback;
         commandSpec = b.commandSpec;
         messageWait = b.messageWait;
         idCacheTtl = b.idCacheTtl;
         historyChannels = List.copyOf(b.historyChannels);
         historySize = b.historySize;
         historyTtl = b.historyTtl;
+        metrics = b.metrics;
+        jsonLogs = b.jsonLogs;
         cluster = b.cluster;
         outboundPolicy = b.outboundPolicy;
         handler = b.handler;
@@ -211,6 +219,8 @@ public final class HoldfastConfig {
     public String logLevel() { return logLevel; }
     /** Bytes a subscriber may have waiting to be written before it is cut off as too slow. */
     public int subscriberBufferSize() { return subscriberBufferSize; }
+    /** The budget for all subscribers' unsent bytes ({@code unsent_bytes_max}, {@code unsent_bytes_loop_max}). */
+    public UnsentBudget unsentBudget() { return unsentBudget; }
     /** Largest WebSocket message (after joining fragments) a client may send; larger closes with 1009. */
     public int webSocketMaxMessageSize() { return webSocketMaxMessageSize; }
     /** Whether clients may negotiate permessage-deflate ({@code [runner] allow_compression}). */
@@ -229,6 +239,8 @@ public final class HoldfastConfig {
     public List<String> pushInSubSpecs() { return pushInSubSpecs; }
     /** Whether the SUB socket connects to {@link #pushInSubSpecs()} instead of binding them. */
     public boolean pushInSubConnect() { return pushInSubConnect; }
+    /** {@code [holdfast] zmq_allow_non_loopback}: let the unauthenticated ZeroMQ sockets bind beyond loopback (default false). */
+    public boolean zmqAllowNonLoopback() { return zmqAllowNonLoopback; }
     /** REP command socket ({@code command_spec}); null when disabled. */
     public String commandSpec() { return commandSpec; }
     /** How long an out-of-order item waits for the one before it ({@code message_wait}). */
@@ -239,6 +251,10 @@ public final class HoldfastConfig {
     public List<String> historyChannels() { return historyChannels; }
     public int historySize() { return historySize; }
     public Duration historyTtl() { return historyTtl; }
+    /** Pushpin's {@code prometheus_port}/{@code prometheus_prefix}. */
+    public MetricsConfig metrics() { return metrics; }
+    /** {@code [holdfast] log_format=json}: one JSON object per log line. */
+    public boolean jsonLogs() { return jsonLogs; }
     /** The {@code [cluster]} section; {@link ClusterConfig#NONE} when this node runs alone. */
     public ClusterConfig cluster() { return cluster; }
     /** The outbound network policy for untrusted targets and foreign {@code Grip-Link} URLs. */
@@ -309,6 +325,7 @@ public final class HoldfastConfig {
         private int ioThreads;
         private String logLevel = "info";
         private int subscriberBufferSize = DEFAULT_SUBSCRIBER_BUFFER_SIZE;
+        private UnsentBudget unsentBudget = UnsentBudget.DEFAULT;
         private int webSocketMaxMessageSize = DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE;
         private boolean allowCompression;
         private boolean autoCrossOrigin;
@@ -318,12 +335,15 @@ public final class HoldfastConfig {
         private String pushInSpec = DEFAULT_PUSH_IN_SPEC;
         private List<String> pushInSubSpecs = List.of(DEFAULT_PUSH_IN_SUB_SPEC);
         private boolean pushInSubConnect;
+        private boolean zmqAllowNonLoopback;
         private String commandSpec = DEFAULT_COMMAND_SPEC;
         private Duration messageWait = DEFAULT_MESSAGE_WAIT;
         private Duration idCacheTtl = DEFAULT_ID_CACHE_TTL;
         private List<String> historyChannels = List.of();
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private MetricsConfig metrics = MetricsConfig.DEFAULT;
+        private boolean jsonLogs;
         private ClusterConfig cluster = ClusterConfig.NONE;
         private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
         private HandlerSettings handler = HandlerSettings.DEFAULT;
@@ -365,6 +385,7 @@ public final class HoldfastConfig {
             ioThreads = c.ioThreads;
             logLevel = c.logLevel;
             subscriberBufferSize = c.subscriberBufferSize;
+            unsentBudget = c.unsentBudget;
             webSocketMaxMessageSize = c.webSocketMaxMessageSize;
             allowCompression = c.allowCompression;
             autoCrossOrigin = c.autoCrossOrigin;
@@ -374,12 +395,15 @@ public final class HoldfastConfig {
             pushInSpec = c.pushInSpec;
             pushInSubSpecs = c.pushInSubSpecs;
             pushInSubConnect = c.pushInSubConnect;
+            zmqAllowNonLoopback = c.zmqAllowNonLoopback;
             commandSpec = c.commandSpec;
             messageWait = c.messageWait;
             idCacheTtl = c.idCacheTtl;
             historyChannels = c.historyChannels;
             historySize = c.historySize;
             historyTtl = c.historyTtl;
+            metrics = c.metrics;
+            jsonLogs = c.jsonLogs;
             cluster = c.cluster;
             outboundPolicy = c.outboundPolicy;
             handler = c.handler;
@@ -520,6 +544,13 @@ public final class HoldfastConfig {
             return this;
         }
 
+        public Builder unsentBudget(UnsentBudget value) {
+            unsentBudget = Objects.requireNonNull(value, "unsentBudget");
+            return this;
+        }
+
+        public UnsentBudget unsentBudget() { return unsentBudget; }
+
         public Builder webSocketMaxMessageSize(int value) {
             webSocketMaxMessageSize = positive("webSocketMaxMessageSize", value);
             return this;
@@ -570,6 +601,19 @@ public final class HoldfastConfig {
             return this;
         }
 
+        public Builder metrics(MetricsConfig value) { metrics = Objects.requireNonNull(value, "metrics"); return this; }
+        public MetricsConfig metrics() { return metrics; }
+
+        /** {@code text} (default) or {@code json}. */
+        public Builder logFormat(String value) {
+            jsonLogs = switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "json" -> true;
+                case "text", "" -> false;
+                default -> throw new IllegalArgumentException("log_format: " + value + " (expected: text or json)");
+            };
+            return this;
+        }
+
         public Builder cluster(ClusterConfig value) {
             cluster = java.util.Objects.requireNonNull(value, "cluster");
             return this;
@@ -597,6 +641,7 @@ public final class HoldfastConfig {
         }
 
         public Builder pushInSubConnect(boolean value) { pushInSubConnect = value; return this; }
+        public Builder zmqAllowNonLoopback(boolean value) { zmqAllowNonLoopback = value; return this; }
 
         /** The REP command socket's endpoint; null or empty disables it. */
         public Builder commandSpec(String value) { commandSpec = zmqSpec("commandSpec", value); return this; }

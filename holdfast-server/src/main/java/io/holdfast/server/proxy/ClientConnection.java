@@ -50,6 +50,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext services;
     private final long id = IDS.incrementAndGet();
+    private final long openedNanos = System.nanoTime();
     private ChannelHandlerContext ctx;
     private String remoteAddress = "-";
 
@@ -75,6 +76,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     public long id() { return id; }
+
+    /** When the connection was accepted ({@link System#nanoTime()}), for connection minutes. */
+    public long openedNanos() { return openedNanos; }
 
     /**
      * The connection's public id: {@code Connection-Id} towards WebSocket-over-HTTP origins and the
@@ -104,6 +108,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         services.connections().add(this);
+        services.counters().connectionsAccepted.increment();
         ctx.fireChannelActive();
     }
 
@@ -158,6 +163,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             return;
         }
         long start = System.nanoTime();
+        services.counters().requestsReceived.increment();
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !draining;
         String uri = req.uri();
         String host = req.headers().get(HttpHeaderNames.HOST, "");
@@ -501,6 +507,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         services.connections().remove(this);
+        services.counters().connectionClosed(openedNanos);
         Exchange e = exchange;
         exchange = null;
         if (e != null) {
@@ -525,6 +532,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!ctx.channel().isOpen()) {
+            // Writes still queued when the connection closed fail one by one (hundreds for a slow
+            // subscriber); the close was logged by whoever closed it. One line per event.
+            LOG.debug("conn={} {}: after close: {}", id, remoteAddress, cause.toString());
+            return;
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("conn={} {}: error", id, remoteAddress, cause);
         } else {

@@ -279,6 +279,7 @@ public final class OriginExchange implements Exchange, OriginListener {
             return;
         }
         cancelResponseTimer();
+        services.counters().originResponded(route.id().orElse("-"), code, req.startNanos());
         status = code;
         originKeepAlive = HttpUtil.isKeepAlive(response);
         if (!route.noGrip() && !req.client().trustedUpstream() && GripInstructParser.isGripResponse(response.headers())) {
@@ -498,6 +499,7 @@ public final class OriginExchange implements Exchange, OriginListener {
 
     private void fail(HttpResponseStatus failure, String message) {
         finished = true;
+        services.counters().originFailures.increment();
         cancelResponseTimer();
         closeOrigin();
         releaseBuffers();
