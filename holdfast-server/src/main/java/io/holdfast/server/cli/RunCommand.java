@@ -50,6 +50,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--publish-port", paramLabel = "[ADDR:]PORT", description = "Publish API address (default 127.0.0.1:5561).")
     String publishPort;
 
+    @Option(names = "--mqtt-port", paramLabel = "[ADDR:]PORT",
+            description = "Accept MQTT 3.1.1 and 5.0 clients here (default: off; host default 127.0.0.1).")
+    String mqttPort;
+
     @Option(names = "--verbose", description = "Same as --log-level debug.")
     boolean verbose;
 
@@ -101,6 +105,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (publishPort != null) {
             b.publishListener(ListenAddress.parse(publishPort, HoldfastConfig.DEFAULT_PUBLISH_HOST));
+        }
+        if (mqttPort != null) {
+            b.mqtt(b.mqtt().withListener(ListenAddress.parse(mqttPort, io.holdfast.server.config.MqttConfig.DEFAULT_HOST)));
         }
         if (routesFile != null) {
             b.routesFile(routesFile.toAbsolutePath());

@@ -91,6 +91,7 @@ public final class HoldfastConfig {
     private final Duration historyTtl;
     private final OutboundPolicySettings outboundPolicy;
     private final HandlerSettings handler;
+    private final MqttConfig mqtt;
     private final List<String> origHeadersNeedMark;
 
     private HoldfastConfig(Builder b) {
@@ -144,6 +145,7 @@ public final class HoldfastConfig {
         historyTtl = b.historyTtl;
         outboundPolicy = b.outboundPolicy;
         handler = b.handler;
+        mqtt = b.mqtt;
         origHeadersNeedMark = List.copyOf(b.origHeadersNeedMark);
     }
 
@@ -241,6 +243,9 @@ public final class HoldfastConfig {
     public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
     /** Stats socket, subscription linger and first-subscription updates ({@code [handler]}). */
     public HandlerSettings handler() { return handler; }
+
+    /** The MQTT listener and broker ({@code [mqtt]}); off unless a port is set. */
+    public MqttConfig mqtt() { return mqtt; }
     /** {@code orig_headers_need_mark}: client headers copied for {@code orig_headers} only when sent marked. */
     public List<String> origHeadersNeedMark() { return origHeadersNeedMark; }
 
@@ -322,6 +327,7 @@ public final class HoldfastConfig {
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
         private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
         private HandlerSettings handler = HandlerSettings.DEFAULT;
+        private MqttConfig mqtt = MqttConfig.DEFAULT;
         private List<String> origHeadersNeedMark = List.of();
 
         private Builder() {}
@@ -377,6 +383,7 @@ public final class HoldfastConfig {
             historyTtl = c.historyTtl;
             outboundPolicy = c.outboundPolicy;
             handler = c.handler;
+            mqtt = c.mqtt;
             origHeadersNeedMark = c.origHeadersNeedMark;
         }
 
@@ -595,6 +602,13 @@ public final class HoldfastConfig {
         }
 
         public HandlerSettings handler() { return handler; }
+
+        public Builder mqtt(MqttConfig value) {
+            mqtt = java.util.Objects.requireNonNull(value, "mqtt");
+            return this;
+        }
+
+        public MqttConfig mqtt() { return mqtt; }
 
         public Builder origHeadersNeedMark(List<String> value) {
             origHeadersNeedMark = List.copyOf(value);

@@ -148,6 +148,13 @@ public final class PushpinConfLoader {
                         case "handler.update_on_first_subscription" ->
                                 b.handler(b.handler().withUpdateOnFirstSubscription(bool(e)));
                         case "holdfast.history_ttl" -> b.historyTtl(seconds(e));
+                        case "mqtt.port" -> b.mqtt(b.mqtt().withListener(e.value().isBlank() ? null
+                                : ListenAddress.parse(e.value(), MqttConfig.DEFAULT_HOST)));
+                        case "mqtt.max_packet_size" -> b.mqtt(b.mqtt().withMaxPacketSize(intValue(e)));
+                        case "mqtt.max_inflight" -> b.mqtt(b.mqtt().withMaxInflight(intValue(e)));
+                        case "mqtt.max_queued" -> b.mqtt(b.mqtt().withMaxQueued(intValue(e)));
+                        case "mqtt.session_expiry" -> b.mqtt(b.mqtt().withSessionExpiry(seconds(e)));
+                        case "mqtt.channel_prefix" -> b.mqtt(b.mqtt().withChannelPrefix(e.value()));
                         default -> {
                             if (NOT_YET.contains(name)) {
                                 // A key left empty or false asks for nothing we lack: no need to warn.
