@@ -63,6 +63,8 @@ public final class HoldfastServer implements AutoCloseable {
     private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
     private InetSocketAddress publishAddress;
     private volatile ZmqInputs zmqInputs;
+    private final io.holdfast.server.mqtt.MqttServer mqttServer;
+    private InetSocketAddress mqttAddress;
     private volatile boolean closed;
 
     private HoldfastServer(HoldfastConfig config) throws RouteSyntaxException, IOException {
@@ -83,6 +85,8 @@ public final class HoldfastServer implements AutoCloseable {
                 new TestTarget(handoff, pubsub), handoff);
         this.proxy.webSockets(new WebSockets(pubsub));
         this.publishServer = new PublishServer(config, pubsub);
+        this.mqttServer = config.mqtt().enabled()
+                ? new io.holdfast.server.mqtt.MqttServer(config.mqtt(), pubsub, workers) : null;
     }
 
     /** Builds and binds everything; throws if any listener cannot bind (nothing is left running). */
@@ -137,6 +141,10 @@ public final class HoldfastServer implements AutoCloseable {
         publishAddress = publishServer.bind(boss, publishLoop, transport);
         if (config.zmq()) {
             zmqInputs = ZmqInputs.start(config, pubsub, this::recover);
+        }
+        if (mqttServer != null) {
+            mqttAddress = mqttServer.bind(boss, workers, transport);
+            LOG.info("MQTT 3.1.1 and 5.0 on {}", format(mqttAddress));
         }
         logStartup();
     }
@@ -202,6 +210,12 @@ public final class HoldfastServer implements AutoCloseable {
     public int httpPort() { return httpAddresses.get(0).getPort(); }
     public List<InetSocketAddress> httpAddresses() { return List.copyOf(httpAddresses); }
     public int publishPort() { return publishAddress.getPort(); }
+
+    /** The bound MQTT port, or -1 when {@code [mqtt]} is off. */
+    public int mqttPort() { return mqttAddress == null ? -1 : mqttAddress.getPort(); }
+
+    /** The MQTT broker, or null when {@code [mqtt]} is off. */
+    public io.holdfast.server.mqtt.MqttBroker mqttBroker() { return mqttServer == null ? null : mqttServer.broker(); }
     public List<InetSocketAddress> httpsAddresses() { return List.copyOf(httpsAddresses); }
     /** Where the ZeroMQ publish sockets are bound; empty when {@code [holdfast] zmq=false}. */
     public Optional<ZmqEndpoints> zmqEndpoints() {
@@ -228,6 +242,9 @@ public final class HoldfastServer implements AutoCloseable {
             ch.close().syncUninterruptibly();
         }
         publishServer.close();
+        if (mqttServer != null) {
+            mqttServer.close();
+        }
         if (zmqInputs != null) {
             zmqInputs.close();
         }
