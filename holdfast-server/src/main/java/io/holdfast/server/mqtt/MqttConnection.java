@@ -282,7 +282,10 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         MqttFixedHeader h = m.fixedHeader();
         switch (h.messageType()) {
             case PUBLISH -> onPublish((MqttPublishMessage) m);
-            case PUBACK -> session.onPubAck(((MqttMessageIdVariableHeader) m.variableHeader()).messageId());
+            case PUBACK -> {
+                session.onPubAck(((MqttMessageIdVariableHeader) m.variableHeader()).messageId());
+                ctx.flush(); // what the freed window let out of the queue
+            }
             case PUBREL -> {
                 int id = ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
                 awaitingRelease.remove(id);
