@@ -193,10 +193,11 @@ final class MqttConnection extends ChannelInboundHandlerAdapter {
         }
         EventLoop here = ch.eventLoop();
         previous.loop().execute(() -> {
-            MqttSession.State carried = previous.takeOver(cleanStart);
+            MqttSession.State carried = previous.takeOver(cleanStart, fresh);
             here.execute(() -> {
                 if (carried != null) {
                     fresh.restore(carried);
+                    previous.loop().execute(previous::endForwarding); // fresh is subscribed now
                 }
                 accept(carried != null, assignedId, id, window, expiry);
             });

@@ -50,6 +50,8 @@ final class MqttSession implements Subscriber {
     private int nextPacketId = 1;
     private long dropped;
     private boolean ended;
+    /** After a take-over, until the successor has subscribed: where deliveries go instead. */
+    private MqttSession forwardTo;
 
     /** A message on its way to this client; owns one reference to {@code payload}. */
     record Outgoing(String topic, ByteBuf payload, int qos, boolean retain, boolean dup) {
@@ -144,10 +146,13 @@ final class MqttSession implements Subscriber {
 
     /**
      * Ends this session for a newer connection with the same client id, on this session's loop:
-     * closes the old connection (the caller has told it why), unsubscribes everything here, and
-     * returns the state to carry over, or null when the new connection starts clean.
+     * closes the old connection (the caller has told it why) and returns the state to carry over, or
+     * null when the new connection starts clean. When state is carried, this session stays subscribed
+     * and forwards what it receives to {@code successor} until {@link #endForwarding}, called once the
+     * successor has subscribed on its own loop: a publish in between reaches it at least once
+     * (perhaps twice, which QoS 1 allows) instead of falling into the gap between the two loops.
      */
-    State takeOver(boolean cleanStart) {
+    State takeOver(boolean cleanStart, MqttSession successor) {
         if (ended) {
             return null;
         }
@@ -163,14 +168,21 @@ final class MqttSession implements Subscriber {
         queue.clear();
         ended = true;
         cancelExpiry();
-        subscriptions.keySet().forEach(f -> broker.unsubscribe(this, f));
-        subscriptions.clear();
         if (cleanStart) {
+            endForwarding();
             unacked.forEach(o -> o.payload().release());
             state.queued().forEach(o -> o.payload().release());
             return null;
         }
+        forwardTo = successor;
         return state;
+    }
+
+    /** Stops forwarding to the successor and unsubscribes everything (on this session's loop). */
+    void endForwarding() {
+        forwardTo = null;
+        subscriptions.keySet().forEach(f -> broker.unsubscribe(this, f));
+        subscriptions.clear();
     }
 
     private void end() {
@@ -224,7 +236,7 @@ final class MqttSession implements Subscriber {
 
     /** A message for {@code topic}, granted at {@code grantedQos}; the caller keeps its reference. */
     void deliver(Message message, String topic, int grantedQos) {
-        if (ended) {
+        if (ended && forwardTo == null) {
             return;
         }
         PublishItem item = message.item();
@@ -244,10 +256,23 @@ final class MqttSession implements Subscriber {
             qos = 0;
         }
         // QoS 2 is delivered as QoS 1: subscriptions are granted at most 1.
-        send(new Outgoing(topic, payload, Math.min(Math.min(qos, grantedQos), 1), false));
+        Outgoing o = new Outgoing(topic, payload, Math.min(Math.min(qos, grantedQos), 1), false);
+        MqttSession to = forwardTo;
+        if (to != null) {
+            to.loop().execute(() -> {
+                to.send(o);
+                to.flush();
+            });
+        } else {
+            send(o);
+        }
     }
 
     private void send(Outgoing o) {
+        if (ended) {
+            o.payload().release();
+            return;
+        }
         if (channel == null) {
             if (o.qos() > 0 && !expiry.isZero()) {
                 enqueue(o); // an offline persistent session keeps QoS 1 messages only (as mosquitto does)
