@@ -1,5 +1,6 @@
 package io.holdfast.server;
 
+import io.holdfast.server.cluster.RedisBus;
 import io.holdfast.server.config.HoldfastConfig;
 import io.holdfast.server.config.ListenAddress;
 import io.holdfast.server.hold.GripHoldHandoff;
@@ -14,7 +15,7 @@ import io.holdfast.server.publish.PublishServer;
 import io.holdfast.server.publish.ZmqEndpoints;
 import io.holdfast.server.publish.ZmqInputs;
 import io.holdfast.server.pubsub.PubSub;
-import io.holdfast.server.pubsub.PublishSequencer;
+import io.holdfast.server.pubsub.LocalSequencer;
 import io.holdfast.server.route.LiveRoutes;
 import io.holdfast.server.route.ParsedRoutes;
 import io.holdfast.server.route.Route;
@@ -24,6 +25,10 @@ import io.holdfast.server.route.RoutesFile;
 import io.holdfast.server.route.RoutesFileWatcher;
 import io.holdfast.server.route.RoutesParser;
 import io.holdfast.server.stats.Counters;
+import io.holdfast.server.stats.Health;
+import io.holdfast.server.stats.Metrics;
+import io.holdfast.server.stats.MetricsServer;
+import io.holdfast.server.stats.Ops;
 import io.holdfast.server.testapp.TestTarget;
 import io.holdfast.server.ws.WebSockets;
 import io.netty.bootstrap.ServerBootstrap;
@@ -58,6 +63,10 @@ public final class HoldfastServer implements AutoCloseable {
     private final PubSub pubsub;
     private final ProxyContext proxy;
     private final PublishServer publishServer;
+    private final Health health;
+    private final Ops ops;
+    private MetricsServer metricsServer;
+    private InetSocketAddress prometheusAddress;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<InetSocketAddress> httpAddresses = new ArrayList<>();
     private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
@@ -65,6 +74,7 @@ public final class HoldfastServer implements AutoCloseable {
     private volatile ZmqInputs zmqInputs;
     private final io.holdfast.server.mqtt.MqttServer mqttServer;
     private InetSocketAddress mqttAddress;
+    private volatile RedisBus redisBus;
     private volatile boolean closed;
 
     private HoldfastServer(HoldfastConfig config) throws RouteSyntaxException, IOException {
@@ -79,7 +89,9 @@ public final class HoldfastServer implements AutoCloseable {
         // are busy writing the previous one to thousands of connections.
         this.publishLoop = transport.newGroup(1, "holdfast-publish-api");
         this.pubsub = new PubSub(workers, counters);
-        this.pubsub.sequencer(new PublishSequencer(pubsub, config));
+        if (!config.cluster().enabled()) {
+            this.pubsub.sequencer(new LocalSequencer(pubsub, config));
+        } // else the Redis bus, installed in bind() once the port (part of the default node id) is known
         GripHoldHandoff handoff = new GripHoldHandoff(pubsub);
         this.proxy = new ProxyContext(config, routes, new OriginConnector(transport, config), new GripSigner(config),
                 new TestTarget(handoff, pubsub), handoff);
@@ -87,6 +99,25 @@ public final class HoldfastServer implements AutoCloseable {
         this.publishServer = new PublishServer(config, pubsub);
         this.mqttServer = config.mqtt().enabled()
                 ? new io.holdfast.server.mqtt.MqttServer(config.mqtt(), pubsub, workers) : null;
+        this.proxy.counters(counters);
+        this.health = new Health(() -> routes.current().size());
+        Metrics metrics = new Metrics(counters, new Metrics.Source() {
+            @Override public int clientConnections() { return proxy.connections().size(); }
+            @Override public long openConnectionMinutes() { return minutesOfOpenConnections(); }
+            @Override public int channels() { return pubsub.channelCount(); }
+            @Override public long subscriptions() { return pubsub.subscriptionCount(); }
+        }, config.metrics().prometheusPrefix());
+        this.ops = new Ops(metrics, health, pubsub, publishLoop.next());
+        this.publishServer.ops(ops);
+    }
+
+    private long minutesOfOpenConnections() {
+        long now = System.nanoTime();
+        long minutes = 0;
+        for (ClientConnection c : proxy.connections()) {
+            minutes += 1 + TimeUnit.NANOSECONDS.toMinutes(Math.max(0, now - c.openedNanos()));
+        }
+        return minutes;
     }
 
     /** Builds and binds everything; throws if any listener cannot bind (nothing is left running). */
@@ -138,6 +169,11 @@ public final class HoldfastServer implements AutoCloseable {
                 httpsAddresses.add((InetSocketAddress) ch.localAddress());
             }
         }
+        if (config.cluster().enabled()) {
+            // Before any publish input opens: every publish goes through Redis from the first one.
+            redisBus = RedisBus.start(pubsub, config, httpAddresses.isEmpty() ? 0 : httpAddresses.get(0).getPort());
+            pubsub.sequencer(redisBus);
+        }
         publishAddress = publishServer.bind(boss, publishLoop, transport);
         if (config.zmq()) {
             zmqInputs = ZmqInputs.start(config, pubsub, this::recover);
@@ -146,6 +182,12 @@ public final class HoldfastServer implements AutoCloseable {
             mqttAddress = mqttServer.bind(boss, workers, transport);
             LOG.info("MQTT 3.1.1 and 5.0 on {}", format(mqttAddress));
         }
+        if (config.metrics().prometheusListener() != null) {
+            metricsServer = new MetricsServer(ops.metrics());
+            prometheusAddress = metricsServer.bind(config.metrics().prometheusListener().toSocketAddress(), boss,
+                    publishLoop, transport.serverChannelClass());
+        }
+        health.listening();
         logStartup();
     }
 
@@ -170,6 +212,10 @@ public final class HoldfastServer implements AutoCloseable {
         LOG.info("{} route(s) from {}{}", table.size(), source, watcher != null ? " (watched for changes)" : "");
         for (Route r : table.routes()) {
             LOG.info("  route {}", r.describe());
+        }
+        if (prometheusAddress != null) {
+            LOG.info("Prometheus metrics on {} (prefix \"{}\"); /metrics, /health, /ready, /dashboard and /admin/ on the "
+                    + "publish port", format(prometheusAddress), config.metrics().prometheusPrefix());
         }
         if (zmqInputs != null) {
             ZmqEndpoints z = zmqInputs.endpoints();
@@ -205,6 +251,12 @@ public final class HoldfastServer implements AutoCloseable {
     public LiveRoutes routes() { return routes; }
     public PubSub pubsub() { return pubsub; }
     public Counters counters() { return counters; }
+    /** Health, metrics, admin API and dashboard feed; add readiness checks or cluster nodes here. */
+    public Ops ops() { return ops; }
+    /** Where {@code prometheus_port} is bound; empty when it is not set. */
+    public Optional<InetSocketAddress> prometheusAddress() { return Optional.ofNullable(prometheusAddress); }
+    /** The Redis bus when {@code [cluster] redis_url} is set. */
+    public Optional<RedisBus> redisBus() { return Optional.ofNullable(redisBus); }
 
     /** The first client listener's bound port. */
     public int httpPort() { return httpAddresses.get(0).getPort(); }
@@ -238,6 +290,10 @@ public final class HoldfastServer implements AutoCloseable {
             return;
         }
         closed = true;
+        health.draining();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }
@@ -267,7 +323,9 @@ public final class HoldfastServer implements AutoCloseable {
             LOG.warn("shutdown: closing {} connection(s) still busy after {} s", proxy.connections().size(),
                     config.shutdownTimeout().toSeconds());
         }
-        pubsub.sequencer().close();
+        if (pubsub.sequencer() != null) {
+            pubsub.sequencer().close();
+        }
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         publishLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -62,6 +62,7 @@ public final class HoldfastConfig {
     private final boolean logUserAgent;
     private final int clientBufferSize;
     private final int clientMaxConn;
+    private final ClientTimeouts clientTimeouts;
     private final long maxRequestBodySize;
     private final int publishMaxHeadersSize;
     private final int publishMaxBodySize;
@@ -89,6 +90,9 @@ public final class HoldfastConfig {
     private final List<String> historyChannels;
     private final int historySize;
     private final Duration historyTtl;
+    private final MetricsConfig metrics;
+    private final boolean jsonLogs;
+    private final ClusterConfig cluster;
     private final OutboundPolicySettings outboundPolicy;
     private final HandlerSettings handler;
     private final MqttConfig mqtt;
@@ -116,6 +120,7 @@ public final class HoldfastConfig {
         logUserAgent = b.logUserAgent;
         clientBufferSize = b.clientBufferSize;
         clientMaxConn = b.clientMaxConn;
+        clientTimeouts = b.clientTimeouts;
         maxRequestBodySize = b.maxRequestBodySize;
         publishMaxHeadersSize = b.publishMaxHeadersSize;
         publishMaxBodySize = b.publishMaxBodySize;
@@ -143,6 +148,9 @@ public final class HoldfastConfig {
         historyChannels = List.copyOf(b.historyChannels);
         historySize = b.historySize;
         historyTtl = b.historyTtl;
+        metrics = b.metrics;
+        jsonLogs = b.jsonLogs;
+        cluster = b.cluster;
         outboundPolicy = b.outboundPolicy;
         handler = b.handler;
         mqtt = b.mqtt;
@@ -192,6 +200,7 @@ public final class HoldfastConfig {
     /** Largest client request head (request line plus headers), as Pushpin's {@code client_buffer_size}. */
     public int clientBufferSize() { return clientBufferSize; }
     public int clientMaxConn() { return clientMaxConn; }
+    public ClientTimeouts clientTimeouts() { return clientTimeouts; }
     /** Largest proxied request body in bytes; 0 means no limit (Pushpin has none). */
     public long maxRequestBodySize() { return maxRequestBodySize; }
     public int publishMaxHeadersSize() { return publishMaxHeadersSize; }
@@ -239,6 +248,12 @@ public final class HoldfastConfig {
     public List<String> historyChannels() { return historyChannels; }
     public int historySize() { return historySize; }
     public Duration historyTtl() { return historyTtl; }
+    /** Pushpin's {@code prometheus_port}/{@code prometheus_prefix}. */
+    public MetricsConfig metrics() { return metrics; }
+    /** {@code [holdfast] log_format=json}: one JSON object per log line. */
+    public boolean jsonLogs() { return jsonLogs; }
+    /** The {@code [cluster]} section; {@link ClusterConfig#NONE} when this node runs alone. */
+    public ClusterConfig cluster() { return cluster; }
     /** The outbound network policy for untrusted targets and foreign {@code Grip-Link} URLs. */
     public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
     /** Stats socket, subscription linger and first-subscription updates ({@code [handler]}). */
@@ -298,6 +313,7 @@ public final class HoldfastConfig {
         private boolean logUserAgent;
         private int clientBufferSize = DEFAULT_CLIENT_BUFFER_SIZE;
         private int clientMaxConn = DEFAULT_CLIENT_MAXCONN;
+        private ClientTimeouts clientTimeouts = ClientTimeouts.DEFAULT;
         private long maxRequestBodySize;
         private int publishMaxHeadersSize = DEFAULT_PUBLISH_MAX_HEADERS_SIZE;
         private int publishMaxBodySize = DEFAULT_PUBLISH_MAX_BODY_SIZE;
@@ -325,6 +341,9 @@ public final class HoldfastConfig {
         private List<String> historyChannels = List.of();
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private MetricsConfig metrics = MetricsConfig.DEFAULT;
+        private boolean jsonLogs;
+        private ClusterConfig cluster = ClusterConfig.NONE;
         private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
         private HandlerSettings handler = HandlerSettings.DEFAULT;
         private MqttConfig mqtt = MqttConfig.DEFAULT;
@@ -354,6 +373,7 @@ public final class HoldfastConfig {
             logUserAgent = c.logUserAgent;
             clientBufferSize = c.clientBufferSize;
             clientMaxConn = c.clientMaxConn;
+            clientTimeouts = c.clientTimeouts;
             maxRequestBodySize = c.maxRequestBodySize;
             publishMaxHeadersSize = c.publishMaxHeadersSize;
             publishMaxBodySize = c.publishMaxBodySize;
@@ -381,6 +401,9 @@ public final class HoldfastConfig {
             historyChannels = c.historyChannels;
             historySize = c.historySize;
             historyTtl = c.historyTtl;
+            metrics = c.metrics;
+            jsonLogs = c.jsonLogs;
+            cluster = c.cluster;
             outboundPolicy = c.outboundPolicy;
             handler = c.handler;
             mqtt = c.mqtt;
@@ -452,6 +475,13 @@ public final class HoldfastConfig {
         }
 
         public Builder clientMaxConn(int value) { clientMaxConn = positive("clientMaxConn", value); return this; }
+
+        public Builder clientTimeouts(ClientTimeouts value) {
+            clientTimeouts = java.util.Objects.requireNonNull(value, "clientTimeouts");
+            return this;
+        }
+
+        public ClientTimeouts clientTimeouts() { return clientTimeouts; }
 
         public Builder maxRequestBodySize(long value) {
             if (value < 0) {
@@ -565,6 +595,27 @@ public final class HoldfastConfig {
             historyTtl = positive("historyTtl", value);
             return this;
         }
+
+        public Builder metrics(MetricsConfig value) { metrics = Objects.requireNonNull(value, "metrics"); return this; }
+        public MetricsConfig metrics() { return metrics; }
+
+        /** {@code text} (default) or {@code json}. */
+        public Builder logFormat(String value) {
+            jsonLogs = switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "json" -> true;
+                case "text", "" -> false;
+                default -> throw new IllegalArgumentException("log_format: " + value + " (expected: text or json)");
+            };
+            return this;
+        }
+
+        public Builder cluster(ClusterConfig value) {
+            cluster = java.util.Objects.requireNonNull(value, "cluster");
+            return this;
+        }
+
+        /** The cluster section built so far, to change one setting of it. */
+        public ClusterConfig cluster() { return cluster; }
 
         public Builder zmq(boolean value) { zmq = value; return this; }
 

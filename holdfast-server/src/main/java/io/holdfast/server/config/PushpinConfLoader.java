@@ -36,17 +36,27 @@ public final class PushpinConfLoader {
     private static final Set<String> NOT_YET = Set.of(
             "runner.local_ports",
             "proxy.sockjs_url",
-            "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
+            "proxy.max_open_requests",
             "handler.message_rate",
-            "handler.message_hwm", "handler.message_block_size", "handler.share_all", "handler.state_spec",
-            "handler.prometheus_port", "handler.prometheus_prefix");
+            "handler.message_hwm", "handler.message_block_size", "handler.share_all", "handler.state_spec");
 
     private PushpinConfLoader() {}
 
     public static Result load(Path confFile) throws ConfigException {
-        IniFile ini = IniFile.read(confFile);
+        return load(confFile, Map.of());
+    }
+
+    /** Reads the file, then lets {@code HOLDFAST_<SECTION>_<KEY>} variables in {@code env} override it. */
+    public static Result load(Path confFile, Map<String, String> env) throws ConfigException {
+        IniFile ini = IniFile.read(confFile).with(EnvOverrides.entries(env));
         Path dir = confFile.toAbsolutePath().getParent();
         return apply(ini, dir, HoldfastConfig.builder().configDir(dir));
+    }
+
+    /** Configuration from the environment alone (no file); relative paths resolve against {@code dir}. */
+    public static Result fromEnvironment(Map<String, String> env, Path dir) throws ConfigException {
+        IniFile ini = IniFile.parse("", "environment").with(EnvOverrides.entries(env));
+        return apply(ini, dir, HoldfastConfig.builder());
     }
 
     static Result apply(IniFile ini, Path confDir, HoldfastConfig.Builder b) throws ConfigException {
@@ -71,6 +81,10 @@ public final class PushpinConfLoader {
                         case "holdfast.tls_certs_dir" -> b.tlsCertsDir(confDir.resolve(e.value()));
                         case "runner.client_buffer_size" -> b.clientBufferSize(intValue(e));
                         case "runner.client_maxconn" -> b.clientMaxConn(intValue(e));
+                        case "holdfast.client_header_timeout" -> b.clientTimeouts(b.clientTimeouts().withHeader(seconds(e)));
+                        case "holdfast.client_body_timeout" -> b.clientTimeouts(b.clientTimeouts().withBody(seconds(e)));
+                        case "holdfast.client_keepalive_timeout" ->
+                                b.clientTimeouts(b.clientTimeouts().withKeepAlive(seconds(e)));
                         case "runner.log_level" -> b.logLevel(LogLevels.fromPushpin(e.value()));
                         case "runner.allow_compression" -> b.allowCompression(bool(e));
                         case "proxy.routesfile" -> b.routesFile(confDir.resolve(e.value()));
@@ -112,6 +126,10 @@ public final class PushpinConfLoader {
                             subSpecGiven = true;
                         }
                         case "handler.push_in_sub_connect" -> b.pushInSubConnect(bool(e));
+                        case "proxy.prometheus_port", "handler.prometheus_port" -> b.metrics(b.metrics().withPort(e.value()));
+                        case "proxy.prometheus_prefix", "handler.prometheus_prefix" ->
+                                b.metrics(b.metrics().withPrefix(e.value()));
+                        case "holdfast.log_format" -> b.logFormat(e.value());
                         case "holdfast.zmq" -> b.zmq(bool(e));
                         case "holdfast.publish_key" -> b.publishKey(e.value());
                         case "holdfast.max_request_body_size" -> b.maxRequestBodySize(longValue(e));
@@ -155,6 +173,10 @@ public final class PushpinConfLoader {
                         case "mqtt.max_queued" -> b.mqtt(b.mqtt().withMaxQueued(intValue(e)));
                         case "mqtt.session_expiry" -> b.mqtt(b.mqtt().withSessionExpiry(seconds(e)));
                         case "mqtt.channel_prefix" -> b.mqtt(b.mqtt().withChannelPrefix(e.value()));
+                        case "cluster.redis_url" -> b.cluster(b.cluster().withRedisUrl(e.value().strip()));
+                        case "cluster.redis_cluster" -> b.cluster(b.cluster().withRedisCluster(bool(e)));
+                        case "cluster.node_id" -> b.cluster(b.cluster().withNodeId(e.value().strip()));
+                        case "cluster.key_prefix" -> b.cluster(b.cluster().withKeyPrefix(e.value().strip()));
                         default -> {
                             if (NOT_YET.contains(name)) {
                                 // A key left empty or false asks for nothing we lack: no need to warn.
@@ -162,11 +184,15 @@ public final class PushpinConfLoader {
                                     notYet.add("[" + e.section() + "] " + e.key());
                                 }
                             } else if (!PLUMBING.contains(name)) {
-                                unknown.add("[" + e.section() + "] " + e.key() + " (line " + e.line() + ")");
+                                unknown.add("[" + e.section() + "] " + e.key()
+                                        + (e.line() < 0 ? " (" + EnvOverrides.variable(e) + ")" : " (line " + e.line() + ")"));
                             }
                         }
                     }
                 } catch (IllegalArgumentException ex) {
+                    if (e.line() < 0) {
+                        throw new ConfigException("environment " + EnvOverrides.variable(e) + ": " + ex.getMessage());
+                    }
                     throw ConfigException.at(ini.source(), e.line(), e.key() + ": " + ex.getMessage());
                 }
             }

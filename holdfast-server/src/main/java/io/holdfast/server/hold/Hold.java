@@ -79,6 +79,16 @@ abstract class Hold implements Exchange, Subscriber {
     }
 
     @Override
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    @Override
+    public void disconnect() {
+        connection.channel().close();
+    }
+
+    @Override
     public void onRequestContent(HttpContent content) {
         // The request body went to the origin before the hold began; anything more is not ours.
         content.release();

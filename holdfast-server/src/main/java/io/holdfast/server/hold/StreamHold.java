@@ -44,6 +44,7 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
     private ScheduledFuture<?> keepAliveTimer;
     private long lastWriteNanos;
     private long bytesOut;
+    private final io.holdfast.server.stats.SessionKind kind;
 
     StreamHold(ClientConnection connection, RequestContext request, PubSub pubsub, GripInstruct instruct,
                HeldResponse held, KeepAlive keepAlive) {
@@ -51,6 +52,13 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         this.keepAlive = keepAlive;
         this.nextLinks = new NextLinks(this, instruct.nextLink().orElse(null));
         this.maxPendingBytes = connection.services().config().subscriberBufferSize();
+        this.kind = held.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "").startsWith("text/event-stream")
+                ? io.holdfast.server.stats.SessionKind.SSE : io.holdfast.server.stats.SessionKind.HTTP_STREAM;
+    }
+
+    @Override
+    public io.holdfast.server.stats.SessionKind kind() {
+        return kind;
     }
 
     void start() {

@@ -95,9 +95,26 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             write(ctx, req, response(HttpResponseStatus.BAD_REQUEST, e.getMessage(), type));
             return;
         }
-        pubsub.counters().publishRequests.increment();
-        pubsub.publish(items);
-        write(ctx, req, response(HttpResponseStatus.OK, "Published", type));
+        pubsub.counters().publishRequest(io.holdfast.server.stats.PublishInput.HTTP);
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        // Answered when the bus took the items: at once alone, after Redis stored them in a cluster.
+        pubsub.publish(items).whenComplete((done, failure) -> {
+            FullHttpResponse r = failure == null ? response(HttpResponseStatus.OK, "Published", type)
+                    : publishFailed(ctx, failure, type);
+            if (ctx.executor().inEventLoop()) {
+                write(ctx, keepAlive, r);
+            } else {
+                ctx.executor().execute(() -> write(ctx, keepAlive, r));
+            }
+        });
+    }
+
+    /** The bus refused the items (Redis down or too slow): 503, never 200, so the publisher retries. */
+    private static FullHttpResponse publishFailed(ChannelHandlerContext ctx, Throwable failure, ResponseType type) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        LOG.warn("publish from {} not delivered: {}", ctx.channel().remoteAddress(), cause.getMessage());
+        return response(HttpResponseStatus.SERVICE_UNAVAILABLE, "Publish failed: " + cause.getMessage(), type);
     }
 
     /** Spec 3.1: answers {@code Updated}, then triggers recovery (spec 4). */
@@ -128,6 +145,9 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Map<String, Object> stats = new LinkedHashMap<>(pubsub.counters().snapshot());
         stats.put("channels", pubsub.channelCount());
         stats.put("subscriptions", pubsub.subscriptionCount());
+        if (pubsub.sequencer() != null) {
+            stats.putAll(pubsub.sequencer().stats());
+        }
         try {
             byte[] body = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stats);
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
@@ -170,7 +190,10 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private static void write(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        write(ctx, HttpUtil.isKeepAlive(req), r);
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r) {
         HttpUtil.setContentLength(r, r.content().readableBytes());
         HttpUtil.setKeepAlive(r, keepAlive);
         var f = ctx.writeAndFlush(r);

@@ -24,10 +24,16 @@ public final class PublishServer {
     private final HoldfastConfig config;
     private final PubSub pubsub;
     private Channel channel;
+    private io.holdfast.server.stats.Ops ops;
 
     public PublishServer(HoldfastConfig config, PubSub pubsub) {
         this.config = config;
         this.pubsub = pubsub;
+    }
+
+    /** Serves health, metrics, admin and the dashboard in front of the API (set before {@link #bind}). */
+    public void ops(io.holdfast.server.stats.Ops value) {
+        this.ops = value;
     }
 
     /** Fails when the API would be open to the network. */
@@ -61,6 +67,9 @@ public final class PublishServer {
                                 .setMaxHeaderSize(config.publishMaxHeadersSize())
                                 .setMaxInitialLineLength(config.publishMaxHeadersSize())));
                         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(config.publishMaxBodySize()));
+                        if (ops != null) {
+                            ch.pipeline().addLast("ops", new io.holdfast.server.stats.OpsHandler(ops, auth::check));
+                        }
                         ch.pipeline().addLast("publish", new PublishHandler(pubsub, auth));
                     }
                 });

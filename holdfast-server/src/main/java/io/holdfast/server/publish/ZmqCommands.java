@@ -123,7 +123,7 @@ final class ZmqCommands {
         } else {
             items = TNetStringItems.parseItems(args instanceof Map<?, ?> m ? m.get("items") : null);
         }
-        pubsub.counters().publishRequests.increment();
+        pubsub.counters().publishRequest(io.holdfast.server.stats.PublishInput.ZMQ_COMMAND);
         pubsub.publish(items);
         return success(null);
     }

@@ -419,7 +419,7 @@ public final class ZmqInputs implements AutoCloseable {
     }
 
     private void publish(PublishItem item) {
-        pubsub.counters().publishRequests.increment();
+        pubsub.counters().publishRequest(io.holdfast.server.stats.PublishInput.ZMQ);
         pubsub.publish(List.of(item));
     }
 

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public final class ChannelHistory {
     /** What a resume gets: the items after the given id, or {@code gone} when that id has aged out. */
     public record Replay(List<PublishItem> items, boolean gone) {
-        static final Replay NONE = new Replay(List.of(), false);
+        public static final Replay NONE = new Replay(List.of(), false);
     }
 
     private record Entry(PublishItem item, long atNanos) {}
@@ -28,7 +28,7 @@ public final class ChannelHistory {
     private final long ttlNanos;
     private final Map<String, ArrayDeque<Entry>> channels = new HashMap<>();
 
-    ChannelHistory(List<String> channelPatterns, int maxItems, long ttlNanos) {
+    public ChannelHistory(List<String> channelPatterns, int maxItems, long ttlNanos) {
         this.patterns = channelPatterns.stream().map(ChannelHistory::glob).toList();
         this.maxItems = maxItems;
         this.ttlNanos = ttlNanos;
@@ -47,7 +47,8 @@ public final class ChannelHistory {
         return Pattern.compile(re.toString());
     }
 
-    boolean enabledFor(String channel) {
+    /** Whether {@code history_channels} names this channel. Any thread (read-only after construction). */
+    public boolean enabledFor(String channel) {
         for (Pattern p : patterns) {
             if (p.matcher(channel).matches()) {
                 return true;
@@ -86,6 +87,16 @@ public final class ChannelHistory {
             }
         }
         return found ? new Replay(out, false) : new Replay(List.of(), true);
+    }
+
+    /** Every item the channel still holds, oldest first (admin API). */
+    List<PublishItem> all(String channel, long nowNanos) {
+        ArrayDeque<Entry> entries = channels.get(channel);
+        if (entries == null) {
+            return List.of();
+        }
+        expire(entries, nowNanos);
+        return entries.stream().map(Entry::item).toList();
     }
 
     private void expire(ArrayDeque<Entry> entries, long nowNanos) {

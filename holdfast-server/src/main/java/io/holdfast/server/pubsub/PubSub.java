@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -62,16 +63,19 @@ public final class PubSub {
     }
 
     /**
-     * Publishes items, already validated, to every subscriber of their channels. Any thread. Items go
-     * through the {@link PublishSequencer} (de-duplication, ordering, history) when one is installed.
+     * Publishes items, already validated, to every subscriber of their channels. Any thread; never
+     * blocks. Items go through the {@link PublishSequencer} (de-duplication, ordering, history, and
+     * other nodes in a cluster) when one is installed. The result completes when the items are taken
+     * and exceptionally when the bus refused them (Redis down): the publisher must then get an error.
      */
-    public void publish(List<PublishItem> items) {
+    public CompletableFuture<Void> publish(List<PublishItem> items) {
+        counters.itemsReceived.add(items.size());
         PublishSequencer s = sequencer;
         if (s != null) {
-            s.publish(items);
-        } else {
-            fanOut(items);
+            return s.publish(items);
         }
+        fanOut(items);
+        return PublishSequencer.ACCEPTED;
     }
 
     /** Installs the sequencer every publish goes through (once, while wiring). */
@@ -91,12 +95,14 @@ public final class PubSub {
     /**
      * Hands items to every loop in one task per loop, which writes them, in order, to its local
      * subscribers and flushes each once. Each item is prepared (its payload wrapped) once. Any thread.
+     * Public for the buses only: items here are already sequenced, so nothing else may call it.
      */
-    void fanOut(List<PublishItem> items) {
+    public void fanOut(List<PublishItem> items) {
         if (items.isEmpty()) {
             return;
         }
         counters.itemsPublished.add(items.size());
+        long fannedOut = System.nanoTime();
         List<Message> messages = new ArrayList<>(items.size());
         for (PublishItem item : items) {
             messages.add(new Message(item, item.channel()));
@@ -109,7 +115,11 @@ public final class PubSub {
             messages.forEach(Message::retain);
             shard.loop().execute(() -> {
                 try {
-                    counters.deliveries.add(shard.deliver(messages));
+                    int n = shard.deliver(messages);
+                    counters.deliveries.add(n);
+                    if (n > 0) {
+                        counters.publishWritten(fannedOut, System.nanoTime());
+                    }
                 } finally {
                     messages.forEach(Message::release);
                 }
@@ -143,8 +153,14 @@ public final class PubSub {
     public void recover() {
         PublishSequencer s = sequencer;
         if (s != null) {
-            s.clearLastIds();
+            s.recover(); // the bus forgets last ids (on every node) and calls recoverSubscribers
+        } else {
+            recoverSubscribers();
         }
+    }
+
+    /** Every subscriber on this node asks its origin again (the recover command, or a bus reset). Any thread. */
+    public void recoverSubscribers() {
         for (Shard shard : shardList) {
             shard.loop().execute(() -> shard.subscribers().forEach(Subscriber::recover));
         }
@@ -261,5 +277,42 @@ public final class PubSub {
         for (InterestListener l : interestListeners) {
             l.onInterestChanged(channel);
         }
+    }
+
+    /**
+     * Subscriber counts per channel over all loops (implicit {@code conn:}/{@code user:} channels
+     * included; callers filter). Each loop counts its own shard; completes once all have. Any thread.
+     */
+    public java.util.concurrent.CompletableFuture<Map<String, Integer>> subscriberCounts() {
+        java.util.concurrent.CompletableFuture<?>[] parts = new java.util.concurrent.CompletableFuture<?>[shardList.length];
+        Map<String, Integer> total = new ConcurrentHashMap<>();
+        for (int i = 0; i < shardList.length; i++) {
+            Shard shard = shardList[i];
+            parts[i] = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                Map<String, Integer> local = new java.util.HashMap<>();
+                shard.addSubscriberCounts(local);
+                local.forEach((c, n) -> total.merge(c, n, Integer::sum));
+            }, shard.loop());
+        }
+        return java.util.concurrent.CompletableFuture.allOf(parts).thenApply(v -> total);
+    }
+
+    /**
+     * Runs {@code action} on each subscriber of {@code channel}, on that subscriber's own loop, and
+     * collects the results (admin API: show or disconnect a connection or a user). Any thread.
+     */
+    public <T> java.util.concurrent.CompletableFuture<List<T>> withSubscribersOf(String channel,
+            java.util.function.Function<Subscriber, T> action) {
+        java.util.concurrent.CompletableFuture<?>[] parts = new java.util.concurrent.CompletableFuture<?>[shardList.length];
+        List<T> results = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < shardList.length; i++) {
+            Shard shard = shardList[i];
+            parts[i] = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (Subscriber s : shard.subscribersOf(channel)) {
+                    results.add(action.apply(s));
+                }
+            }, shard.loop());
+        }
+        return java.util.concurrent.CompletableFuture.allOf(parts).thenApply(v -> List.copyOf(results));
     }
 }

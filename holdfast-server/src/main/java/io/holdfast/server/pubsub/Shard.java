@@ -19,6 +19,8 @@ final class Shard {
     private final List<Subscriber> batch = new ArrayList<>();
     private final java.util.Set<Subscriber> touched =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Deliveries of the current batch per {@link io.holdfast.server.stats.SessionKind}, added to the counters once. */
+    private final int[] deliveriesByKind = new int[io.holdfast.server.stats.SessionKind.values().length];
     private volatile int channelCount;
     private volatile long subscriptionCount;
 
@@ -93,6 +95,7 @@ final class Shard {
                 for (int i = 0; i < n; i++) {
                     Subscriber s = batch.get(i);
                     s.deliver(message);
+                    deliveriesByKind[s.kind().ordinal()]++;
                     touched.add(s);
                 }
                 batch.clear();
@@ -102,7 +105,23 @@ final class Shard {
             batch.clear();
         }
         flushTouched();
+        countDeliveriesByKind();
         return deliveries;
+    }
+
+    private void countDeliveriesByKind() {
+        io.holdfast.server.stats.SessionKind[] kinds = io.holdfast.server.stats.SessionKind.values();
+        for (int i = 0; i < deliveriesByKind.length; i++) {
+            if (deliveriesByKind[i] != 0) {
+                owner.counters().delivered(kinds[i], deliveriesByKind[i]);
+                deliveriesByKind[i] = 0;
+            }
+        }
+    }
+
+    /** Subscriber counts of this loop's channels, added into {@code out} (admin API, dashboard). */
+    void addSubscriberCounts(Map<String, Integer> out) {
+        channels.forEach((channel, subs) -> out.merge(channel, subs.size(), Integer::sum));
     }
 
     private void flushTouched() {

@@ -24,6 +24,20 @@ public interface Subscriber {
     default void recover() {
     }
 
+    /** What kind of connection this is, for metrics and the admin API. */
+    default io.holdfast.server.stats.SessionKind kind() {
+        return io.holdfast.server.stats.SessionKind.OTHER;
+    }
+
+    /** Its channels and meta, for the admin API; null when it has none to show. */
+    default Subscriptions subscriptions() {
+        return null;
+    }
+
+    /** Closes the client connection (admin API); on this subscriber's loop. */
+    default void disconnect() {
+    }
+
     /**
      * How this subscriber appears in Pushpin's stats {@code sub} packets: {@code response} (long-poll),
      * {@code stream} (HTTP stream, SSE) or {@code ws}.

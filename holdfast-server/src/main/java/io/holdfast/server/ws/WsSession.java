@@ -130,6 +130,21 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     }
 
     @Override
+    public io.holdfast.server.stats.SessionKind kind() {
+        return io.holdfast.server.stats.SessionKind.WEBSOCKET;
+    }
+
+    @Override
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    @Override
+    public void disconnect() {
+        closeClient(WebSocketCloseStatus.POLICY_VIOLATION.code(), "disconnected by an operator", "admin disconnect");
+    }
+
+    @Override
     public String statsMode() {
         return "ws";
     }
