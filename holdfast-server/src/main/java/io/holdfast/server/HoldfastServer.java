@@ -88,7 +88,7 @@ public final class HoldfastServer implements AutoCloseable {
         // Publishers get a loop of their own: a publish answers at once even while the client loops
         // are busy writing the previous one to thousands of connections.
         this.publishLoop = transport.newGroup(1, "holdfast-publish-api");
-        this.pubsub = new PubSub(workers, counters);
+        this.pubsub = new PubSub(workers, counters, config.unsentBudget());
         if (!config.cluster().enabled()) {
             this.pubsub.sequencer(new LocalSequencer(pubsub, config));
         } // else the Redis bus, installed in bind() once the port (part of the default node id) is known
@@ -273,6 +273,11 @@ public final class HoldfastServer implements AutoCloseable {
     public Optional<ZmqEndpoints> zmqEndpoints() {
         ZmqInputs z = zmqInputs;
         return z == null ? Optional.empty() : Optional.of(z.endpoints());
+    }
+
+    /** The ZeroMQ publish inputs (their counters of dropped messages and refused topics); empty when off. */
+    public Optional<ZmqInputs> zmqInputs() {
+        return Optional.ofNullable(zmqInputs);
     }
 
     /** Re-reads the routes file now (SIGHUP); false if there is none or it is broken. */

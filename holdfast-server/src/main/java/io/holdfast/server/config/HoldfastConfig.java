@@ -75,6 +75,7 @@ public final class HoldfastConfig {
     private final int ioThreads;
     private final String logLevel;
     private final int subscriberBufferSize;
+    private final UnsentBudget unsentBudget;
     private final int webSocketMaxMessageSize;
     private final boolean allowCompression;
     private final boolean autoCrossOrigin;
@@ -84,6 +85,7 @@ public final class HoldfastConfig {
     private final String pushInSpec;
     private final List<String> pushInSubSpecs;
     private final boolean pushInSubConnect;
+    private final boolean zmqAllowNonLoopback;
     private final String commandSpec;
     private final Duration messageWait;
     private final Duration idCacheTtl;
@@ -133,6 +135,7 @@ public final class HoldfastConfig {
         ioThreads = b.ioThreads;
         logLevel = b.logLevel;
         subscriberBufferSize = b.subscriberBufferSize;
+        unsentBudget = b.unsentBudget;
         webSocketMaxMessageSize = b.webSocketMaxMessageSize;
         allowCompression = b.allowCompression;
         autoCrossOrigin = b.autoCrossOrigin;
@@ -142,6 +145,7 @@ public final class HoldfastConfig {
         pushInSpec = b.pushInSpec;
         pushInSubSpecs = List.copyOf(b.pushInSubSpecs);
         pushInSubConnect = b.pushInSubConnect;
+        zmqAllowNonLoopback = b.zmqAllowNonLoopback;
         commandSpec = b.commandSpec;
         messageWait = b.messageWait;
         idCacheTtl = b.idCacheTtl;
@@ -220,6 +224,8 @@ public final class HoldfastConfig {
     public String logLevel() { return logLevel; }
     /** Bytes a subscriber may have waiting to be written before it is cut off as too slow. */
     public int subscriberBufferSize() { return subscriberBufferSize; }
+    /** The budget for all subscribers' unsent bytes ({@code unsent_bytes_max}, {@code unsent_bytes_loop_max}). */
+    public UnsentBudget unsentBudget() { return unsentBudget; }
     /** Largest WebSocket message (after joining fragments) a client may send; larger closes with 1009. */
     public int webSocketMaxMessageSize() { return webSocketMaxMessageSize; }
     /** Whether clients may negotiate permessage-deflate ({@code [runner] allow_compression}). */
@@ -238,6 +244,8 @@ public final class HoldfastConfig {
     public List<String> pushInSubSpecs() { return pushInSubSpecs; }
     /** Whether the SUB socket connects to {@link #pushInSubSpecs()} instead of binding them. */
     public boolean pushInSubConnect() { return pushInSubConnect; }
+    /** {@code [holdfast] zmq_allow_non_loopback}: let the unauthenticated ZeroMQ sockets bind beyond loopback (default false). */
+    public boolean zmqAllowNonLoopback() { return zmqAllowNonLoopback; }
     /** REP command socket ({@code command_spec}); null when disabled. */
     public String commandSpec() { return commandSpec; }
     /** How long an out-of-order item waits for the one before it ({@code message_wait}). */
@@ -326,6 +334,7 @@ public final class HoldfastConfig {
         private int ioThreads;
         private String logLevel = "info";
         private int subscriberBufferSize = DEFAULT_SUBSCRIBER_BUFFER_SIZE;
+        private UnsentBudget unsentBudget = UnsentBudget.DEFAULT;
         private int webSocketMaxMessageSize = DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE;
         private boolean allowCompression;
         private boolean autoCrossOrigin;
@@ -335,6 +344,7 @@ public final class HoldfastConfig {
         private String pushInSpec = DEFAULT_PUSH_IN_SPEC;
         private List<String> pushInSubSpecs = List.of(DEFAULT_PUSH_IN_SUB_SPEC);
         private boolean pushInSubConnect;
+        private boolean zmqAllowNonLoopback;
         private String commandSpec = DEFAULT_COMMAND_SPEC;
         private Duration messageWait = DEFAULT_MESSAGE_WAIT;
         private Duration idCacheTtl = DEFAULT_ID_CACHE_TTL;
@@ -386,6 +396,7 @@ public final class HoldfastConfig {
             ioThreads = c.ioThreads;
             logLevel = c.logLevel;
             subscriberBufferSize = c.subscriberBufferSize;
+            unsentBudget = c.unsentBudget;
             webSocketMaxMessageSize = c.webSocketMaxMessageSize;
             allowCompression = c.allowCompression;
             autoCrossOrigin = c.autoCrossOrigin;
@@ -395,6 +406,7 @@ public final class HoldfastConfig {
             pushInSpec = c.pushInSpec;
             pushInSubSpecs = c.pushInSubSpecs;
             pushInSubConnect = c.pushInSubConnect;
+            zmqAllowNonLoopback = c.zmqAllowNonLoopback;
             commandSpec = c.commandSpec;
             messageWait = c.messageWait;
             idCacheTtl = c.idCacheTtl;
@@ -546,6 +558,13 @@ public final class HoldfastConfig {
             return this;
         }
 
+        public Builder unsentBudget(UnsentBudget value) {
+            unsentBudget = Objects.requireNonNull(value, "unsentBudget");
+            return this;
+        }
+
+        public UnsentBudget unsentBudget() { return unsentBudget; }
+
         public Builder webSocketMaxMessageSize(int value) {
             webSocketMaxMessageSize = positive("webSocketMaxMessageSize", value);
             return this;
@@ -636,6 +655,7 @@ public final class HoldfastConfig {
         }
 
         public Builder pushInSubConnect(boolean value) { pushInSubConnect = value; return this; }
+        public Builder zmqAllowNonLoopback(boolean value) { zmqAllowNonLoopback = value; return this; }
 
         /** The REP command socket's endpoint; null or empty disables it. */
         public Builder commandSpec(String value) { commandSpec = zmqSpec("commandSpec", value); return this; }

@@ -63,6 +63,7 @@ public final class PushpinConfLoader {
         Set<String> notYet = new TreeSet<>();
         Set<String> unknown = new TreeSet<>();
         int portOffset = 0;
+        int portOffsetLine = 0;
         ListenAddress publish = new ListenAddress(HoldfastConfig.DEFAULT_PUBLISH_HOST, HoldfastConfig.DEFAULT_PUBLISH_PORT);
         String pushInSpec = HoldfastConfig.DEFAULT_PUSH_IN_SPEC;
         String commandSpec = HoldfastConfig.DEFAULT_COMMAND_SPEC;
@@ -75,7 +76,10 @@ public final class PushpinConfLoader {
                 String name = e.section() + "." + e.key();
                 try {
                     switch (name) {
-                        case "global.port_offset" -> portOffset = intValue(e);
+                        case "global.port_offset" -> {
+                            portOffset = intValue(e);
+                            portOffsetLine = e.line();
+                        }
                         case "runner.http_port" -> b.httpListeners(listeners(e.value()));
                         case "runner.https_ports" -> b.httpsListeners(e.value().isBlank() ? List.of() : listeners(e.value()));
                         case "holdfast.tls_certs_dir" -> b.tlsCertsDir(confDir.resolve(e.value()));
@@ -131,6 +135,7 @@ public final class PushpinConfLoader {
                                 b.metrics(b.metrics().withPrefix(e.value()));
                         case "holdfast.log_format" -> b.logFormat(e.value());
                         case "holdfast.zmq" -> b.zmq(bool(e));
+                        case "holdfast.zmq_allow_non_loopback" -> b.zmqAllowNonLoopback(bool(e));
                         case "holdfast.publish_key" -> b.publishKey(e.value());
                         case "holdfast.max_request_body_size" -> b.maxRequestBodySize(longValue(e));
                         case "holdfast.origin_connect_timeout" -> b.originConnectTimeout(seconds(e));
@@ -139,6 +144,8 @@ public final class PushpinConfLoader {
                         case "holdfast.shutdown_timeout" -> b.shutdownTimeout(seconds(e));
                         case "holdfast.io_threads" -> b.ioThreads(intValue(e));
                         case "holdfast.subscriber_buffer_size" -> b.subscriberBufferSize(intValue(e));
+                        case "holdfast.unsent_bytes_max" -> b.unsentBudget(b.unsentBudget().withTotalMax(longValue(e)));
+                        case "holdfast.unsent_bytes_loop_max" -> b.unsentBudget(b.unsentBudget().withLoopMax(longValue(e)));
                         case "holdfast.websocket_max_message_size" -> b.webSocketMaxMessageSize(intValue(e));
                         case "holdfast.websocket_retry_delay" -> b.webSocketRetryDelay(seconds(e));
                         case "holdfast.websocket_retries" -> b.webSocketRetries(intValue(e));
@@ -197,21 +204,26 @@ public final class PushpinConfLoader {
                 }
             }
         }
-        b.publishListener(publish.withPortOffset(portOffset));
-        List<String> subSpecs = new ArrayList<>();
-        if (pushInSubSpecs == null && !subSpecGiven) {
-            subSpecs.add(HoldfastConfig.DEFAULT_PUSH_IN_SUB_SPEC);
-        } else {
-            subSpecs.addAll(pushInSubSpecs == null ? List.of() : pushInSubSpecs);
-            if (pushInSubSpec != null) {
-                subSpecs.add(pushInSubSpec);
+        try {
+            b.publishListener(publish.withPortOffset(portOffset));
+            List<String> subSpecs = new ArrayList<>();
+            if (pushInSubSpecs == null && !subSpecGiven) {
+                subSpecs.add(HoldfastConfig.DEFAULT_PUSH_IN_SUB_SPEC);
+            } else {
+                subSpecs.addAll(pushInSubSpecs == null ? List.of() : pushInSubSpecs);
+                if (pushInSubSpec != null) {
+                    subSpecs.add(pushInSubSpec);
+                }
             }
+            b.pushInSpec(withPortOffset(pushInSpec, portOffset));
+            b.commandSpec(withPortOffset(commandSpec, portOffset));
+            b.handler(b.handler().withStatsSpec(withPortOffset(statsSpec, portOffset)));
+            int offset = portOffset;
+            b.pushInSubSpecs(subSpecs.stream().map(spec -> withPortOffset(spec, offset)).toList());
+        } catch (IllegalArgumentException ex) {
+            // A port_offset that pushes a port out of range (found by PushpinConfFuzzTest).
+            throw ConfigException.at(ini.source(), portOffsetLine, "port_offset: " + ex.getMessage());
         }
-        b.pushInSpec(withPortOffset(pushInSpec, portOffset));
-        b.commandSpec(withPortOffset(commandSpec, portOffset));
-        b.handler(b.handler().withStatsSpec(withPortOffset(statsSpec, portOffset)));
-        int offset = portOffset;
-        b.pushInSubSpecs(subSpecs.stream().map(spec -> withPortOffset(spec, offset)).toList());
         List<String> warnings = new ArrayList<>();
         if (!notYet.isEmpty()) {
             warnings.add(ini.source() + ": these Pushpin settings are not implemented by Holdfast yet and are ignored: "

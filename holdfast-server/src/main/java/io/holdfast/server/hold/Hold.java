@@ -96,7 +96,19 @@ abstract class Hold implements Exchange, Subscriber {
 
     @Override
     public void onClientWritabilityChanged(boolean writable) {
-        // Deliveries check the outbound buffer themselves (see SlowSubscribers).
+        // Long-polls write once and end; streams watch their queue (see StreamHold).
+    }
+
+    @Override
+    public String describe() {
+        return "conn=" + connection.id() + " " + connection.remoteAddress();
+    }
+
+    @Override
+    public void deliveryFailed(Throwable cause) {
+        if (end()) {
+            connection.abort("delivery failed: " + cause);
+        }
     }
 
     @Override

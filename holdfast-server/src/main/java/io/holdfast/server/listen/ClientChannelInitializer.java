@@ -4,6 +4,7 @@ import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.ErrorResponses;
 import io.holdfast.server.proxy.ProxyContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -46,8 +47,17 @@ public final class ClientChannelInitializer extends ChannelInitializer<SocketCha
         return new ClientChannelInitializer(services, open, certificates, maxConn);
     }
 
+    /**
+     * Write-buffer water marks of client connections (Netty's defaults, stated): above the high mark
+     * a connection is unwritable, so a proxied response pauses its origin, and a subscriber session
+     * reads its unsent bytes through them ({@code SubscriberSession.pendingBytes}) to decide the
+     * slow-subscriber cut-off and the unsent-bytes budget.
+     */
+    public static final WriteBufferWaterMark WATER_MARKS = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
     @Override
     protected void initChannel(SocketChannel ch) {
+        ch.config().setWriteBufferWaterMark(WATER_MARKS);
         int bufferSize = services.config().clientBufferSize();
         if (tls != null) {
             ch.pipeline().addLast(HandlerNames.TLS, new SniHandler(tls));

@@ -532,6 +532,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!ctx.channel().isOpen()) {
+            // Writes still queued when the connection closed fail one by one (hundreds for a slow
+            // subscriber); the close was logged by whoever closed it. One line per event.
+            LOG.debug("conn={} {}: after close: {}", id, remoteAddress, cause.toString());
+            return;
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("conn={} {}: error", id, remoteAddress, cause);
         } else {

@@ -36,8 +36,13 @@ public final class PublishServer {
         this.ops = value;
     }
 
-    /** Fails when the API would be open to the network. */
+    /**
+     * Fails when a publish input would be open to the network: the HTTP API without
+     * {@code publish_key}, or a ZeroMQ socket without {@code zmq_allow_non_loopback}
+     * ({@link ZmqInputs#checkExposure}); called before anything binds.
+     */
     public static void checkExposure(HoldfastConfig config) {
+        ZmqInputs.checkExposure(config);
         if (config.publishKey() != null) {
             return;
         }

@@ -13,6 +13,7 @@ import java.util.Map;
  * with its last subscriber, so idle channels cost nothing.
  */
 final class Shard {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Shard.class);
     private final EventLoop loop;
     private final PubSub owner;
     private final Map<String, LinkedHashSet<Subscriber>> channels = new HashMap<>();
@@ -94,9 +95,13 @@ final class Shard {
                 int n = batch.size();
                 for (int i = 0; i < n; i++) {
                     Subscriber s = batch.get(i);
-                    s.deliver(message);
-                    deliveriesByKind[s.kind().ordinal()]++;
-                    touched.add(s);
+                    try {
+                        s.deliver(message);
+                        deliveriesByKind[s.kind().ordinal()]++;
+                        touched.add(s);
+                    } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                        failed(s, "delivery on channel " + message.channel(), e);
+                    }
                 }
                 batch.clear();
                 deliveries += n;
@@ -127,10 +132,29 @@ final class Shard {
     private void flushTouched() {
         try {
             for (Subscriber s : touched) {
-                s.flush();
+                try {
+                    s.flush();
+                } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                    failed(s, "flush", e);
+                }
             }
         } finally {
             touched.clear();
+        }
+    }
+
+    /**
+     * One subscriber's delivery threw (a bad item, a broken connection, direct memory exhausted):
+     * counted, and that subscriber ends itself with one log line; the loop goes on with the others.
+     */
+    private void failed(Subscriber s, String what, Throwable e) {
+        owner.counters().deliveryFailures.increment();
+        owner.counters().deliveriesDropped.increment();
+        LOG.debug("{}: {} failed", s.describe(), what, e);
+        try {
+            s.deliveryFailed(e);
+        } catch (RuntimeException again) {
+            LOG.debug("{}: could not end after a failed delivery", s.describe(), again);
         }
     }
 

@@ -25,8 +25,15 @@ public final class Counters {
     public final LongAdder itemsReceived = new LongAdder();
     public final LongAdder itemsPublished = new LongAdder();
     public final LongAdder deliveries = new LongAdder();
-    /** Subscribers cut off because their outbound buffer stayed over the limit. */
+    /**
+     * Subscribers cut off as too slow: over {@code subscriber_buffer_size}, or the largest when the
+     * unsent-bytes budget was about to be exceeded (those are also in {@link #unsentBudgetCutOffs}).
+     */
     public final LongAdder slowSubscribersDropped = new LongAdder();
+    /** Of {@link #slowSubscribersDropped}: cut off to keep all subscribers within {@code unsent_bytes_max}. */
+    public final LongAdder unsentBudgetCutOffs = new LongAdder();
+    /** Deliveries that threw for one subscriber (that subscriber is closed; the others are unaffected). */
+    public final LongAdder deliveryFailures = new LongAdder();
     /** Messages not delivered because their subscriber was cut off or had gone. */
     public final LongAdder deliveriesDropped = new LongAdder();
     /** Items dropped because their (channel, id) was published within id_cache_ttl. */
@@ -125,6 +132,13 @@ public final class Counters {
         return 1 + TimeUnit.NANOSECONDS.toMinutes(Math.max(0, nowNanos - openedNanos));
     }
 
+    private final Map<String, java.util.function.LongSupplier> gauges = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Adds a value read at each {@link #snapshot} (e.g. bytes unsent right now). */
+    public void gauge(String name, java.util.function.LongSupplier value) {
+        gauges.put(name, value);
+    }
+
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("publish_requests", publishRequests.sum());
@@ -132,6 +146,8 @@ public final class Counters {
         m.put("deliveries", deliveries.sum());
         m.put("deliveries_dropped", deliveriesDropped.sum());
         m.put("slow_subscribers_dropped", slowSubscribersDropped.sum());
+        m.put("unsent_budget_cut_offs", unsentBudgetCutOffs.sum());
+        m.put("delivery_failures", deliveryFailures.sum());
         m.put("duplicates_dropped", duplicatesDropped.sum());
         m.put("out_of_order_held", outOfOrderHeld.sum());
         m.put("out_of_order_dropped", outOfOrderDropped.sum());
@@ -143,6 +159,7 @@ public final class Counters {
                 m.put("open_" + kind.name().toLowerCase(java.util.Locale.ROOT), openByKind[kind.ordinal()].sum());
             }
         }
+        gauges.forEach((name, gauge) -> m.put(name, gauge.getAsLong()));
         return m;
     }
 }
