@@ -13,6 +13,7 @@ import java.util.Arrays;
  * origin  --port 17080                        the bench origin (plain GETs, GRIP holds, WebSocket-over-HTTP)
  * run     --scenario NAME --proxy-url ... --out FILE.json   one scenario against one proxy
  * report  --results DIR --markdown FILE --chart FILE.png    the side-by-side report
+ * soak    --proxy-pid PID [--duration 600]     the soak of issue 10 (bench/soak.sh runs it)
  * limits                                      print the limits that cap connections per process
  * jmh     [JMH options]                       the microbenchmarks (org.openjdk.jmh.Main)
  * </pre>
@@ -36,6 +37,7 @@ public final class BenchMain {
                 case "origin" -> BenchOrigin.main(Args.parse(argv, 1));
                 case "run" -> rc = LoadMain.main(Args.parse(argv, 1));
                 case "report" -> ReportMain.main(Args.parse(argv, 1));
+                case "soak" -> rc = io.holdfast.bench.soak.SoakMain.main(Args.parse(argv, 1));
                 case "limits" -> System.out.println(Limits.read().describe());
                 case "jmh" -> org.openjdk.jmh.Main.main(Arrays.copyOfRange(argv, 1, argv.length));
                 default -> {
@@ -66,6 +68,8 @@ public final class BenchMain {
                           [--proxy-pid PID] [--origin-pid PID] [--mode quick|full] [--threads 2]
                           [--time-limit SECONDS] [scenario sizes, e.g. --subscribers 5000]
                   report  --results DIR [--markdown FILE] [--chart FILE.png] [--facts FILE]
+                  soak    --proxy-pid PID [--duration 600] [--cycles 100000] [--out docs/soak.md]
+                          mixed load, then connect/disconnect cycles (bench/soak.sh starts everything)
                   limits                                          print the per-process connection limits
                   jmh     [JMH options]                           run the microbenchmarks
                 see bench/README.md""");

@@ -25,6 +25,10 @@ import io.holdfast.server.route.RoutesFile;
 import io.holdfast.server.route.RoutesFileWatcher;
 import io.holdfast.server.route.RoutesParser;
 import io.holdfast.server.stats.Counters;
+import io.holdfast.server.stats.Health;
+import io.holdfast.server.stats.Metrics;
+import io.holdfast.server.stats.MetricsServer;
+import io.holdfast.server.stats.Ops;
 import io.holdfast.server.testapp.TestTarget;
 import io.holdfast.server.ws.WebSockets;
 import io.netty.bootstrap.ServerBootstrap;
@@ -59,6 +63,10 @@ public final class HoldfastServer implements AutoCloseable {
     private final PubSub pubsub;
     private final ProxyContext proxy;
     private final PublishServer publishServer;
+    private final Health health;
+    private final Ops ops;
+    private MetricsServer metricsServer;
+    private InetSocketAddress prometheusAddress;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<InetSocketAddress> httpAddresses = new ArrayList<>();
     private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
@@ -78,7 +86,7 @@ public final class HoldfastServer implements AutoCloseable {
         // Publishers get a loop of their own: a publish answers at once even while the client loops
         // are busy writing the previous one to thousands of connections.
         this.publishLoop = transport.newGroup(1, "holdfast-publish-api");
-        this.pubsub = new PubSub(workers, counters);
+        this.pubsub = new PubSub(workers, counters, config.unsentBudget());
         if (!config.cluster().enabled()) {
             this.pubsub.sequencer(new LocalSequencer(pubsub, config));
         } // else the Redis bus, installed in bind() once the port (part of the default node id) is known
@@ -87,6 +95,25 @@ public final class HoldfastServer implements AutoCloseable {
                 new TestTarget(handoff, pubsub), handoff);
         this.proxy.webSockets(new WebSockets(pubsub));
         this.publishServer = new PublishServer(config, pubsub);
+        this.proxy.counters(counters);
+        this.health = new Health(() -> routes.current().size());
+        Metrics metrics = new Metrics(counters, new Metrics.Source() {
+            @Override public int clientConnections() { return proxy.connections().size(); }
+            @Override public long openConnectionMinutes() { return minutesOfOpenConnections(); }
+            @Override public int channels() { return pubsub.channelCount(); }
+            @Override public long subscriptions() { return pubsub.subscriptionCount(); }
+        }, config.metrics().prometheusPrefix());
+        this.ops = new Ops(metrics, health, pubsub, publishLoop.next());
+        this.publishServer.ops(ops);
+    }
+
+    private long minutesOfOpenConnections() {
+        long now = System.nanoTime();
+        long minutes = 0;
+        for (ClientConnection c : proxy.connections()) {
+            minutes += 1 + TimeUnit.NANOSECONDS.toMinutes(Math.max(0, now - c.openedNanos()));
+        }
+        return minutes;
     }
 
     /** Builds and binds everything; throws if any listener cannot bind (nothing is left running). */
@@ -147,6 +174,12 @@ public final class HoldfastServer implements AutoCloseable {
         if (config.zmq()) {
             zmqInputs = ZmqInputs.start(config, pubsub, this::recover);
         }
+        if (config.metrics().prometheusListener() != null) {
+            metricsServer = new MetricsServer(ops.metrics());
+            prometheusAddress = metricsServer.bind(config.metrics().prometheusListener().toSocketAddress(), boss,
+                    publishLoop, transport.serverChannelClass());
+        }
+        health.listening();
         logStartup();
     }
 
@@ -171,6 +204,10 @@ public final class HoldfastServer implements AutoCloseable {
         LOG.info("{} route(s) from {}{}", table.size(), source, watcher != null ? " (watched for changes)" : "");
         for (Route r : table.routes()) {
             LOG.info("  route {}", r.describe());
+        }
+        if (prometheusAddress != null) {
+            LOG.info("Prometheus metrics on {} (prefix \"{}\"); /metrics, /health, /ready, /dashboard and /admin/ on the "
+                    + "publish port", format(prometheusAddress), config.metrics().prometheusPrefix());
         }
         if (zmqInputs != null) {
             ZmqEndpoints z = zmqInputs.endpoints();
@@ -206,6 +243,10 @@ public final class HoldfastServer implements AutoCloseable {
     public LiveRoutes routes() { return routes; }
     public PubSub pubsub() { return pubsub; }
     public Counters counters() { return counters; }
+    /** Health, metrics, admin API and dashboard feed; add readiness checks or cluster nodes here. */
+    public Ops ops() { return ops; }
+    /** Where {@code prometheus_port} is bound; empty when it is not set. */
+    public Optional<InetSocketAddress> prometheusAddress() { return Optional.ofNullable(prometheusAddress); }
     /** The Redis bus when {@code [cluster] redis_url} is set. */
     public Optional<RedisBus> redisBus() { return Optional.ofNullable(redisBus); }
 
@@ -218,6 +259,11 @@ public final class HoldfastServer implements AutoCloseable {
     public Optional<ZmqEndpoints> zmqEndpoints() {
         ZmqInputs z = zmqInputs;
         return z == null ? Optional.empty() : Optional.of(z.endpoints());
+    }
+
+    /** The ZeroMQ publish inputs (their counters of dropped messages and refused topics); empty when off. */
+    public Optional<ZmqInputs> zmqInputs() {
+        return Optional.ofNullable(zmqInputs);
     }
 
     /** Re-reads the routes file now (SIGHUP); false if there is none or it is broken. */
@@ -235,6 +281,10 @@ public final class HoldfastServer implements AutoCloseable {
             return;
         }
         closed = true;
+        health.draining();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         for (Channel ch : listeners) {
             ch.close().syncUninterruptibly();
         }

@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       {@code text/event-stream}, initial body {@code :held\n\n} (an SSE comment), no keep-alive, so
  *       an idle connection stays idle.</li>
  *   <li>{@code GET /stream?channel=X}: the same as a plain {@code text/plain} stream.</li>
+ *   <li>{@code GET /poll?channel=X[&timeout=S]}: {@code Grip-Hold: response} (a long-poll), answered
+ *       {@code timeout\n} if nothing is published within S seconds (default 20).</li>
  *   <li>{@code POST} with {@code Content-Type: application/websocket-events} (any path,
  *       {@code ?channel=X}): OPEN is accepted with the {@code grip} extension and answered with a
  *       {@code c:{"type":"subscribe",...}} control message per channel (spec 2.2, 2.3); CLOSE is
@@ -45,6 +47,7 @@ final class OriginHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     static final String WS_EVENTS = "application/websocket-events";
     private static final byte[] SSE_INITIAL = ":held\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] POLL_TIMEOUT = "timeout\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STREAM_INITIAL = "[held]\n".getBytes(StandardCharsets.US_ASCII);
     private static final int DEFAULT_PLAIN_SIZE = 100;
     private static final int MAX_PLAIN_SIZE = 1 << 20;
@@ -72,6 +75,7 @@ final class OriginHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/plain" -> onPlain(ctx, req, uri);
             case "/sse" -> onHold(ctx, req, uri, "text/event-stream", SSE_INITIAL);
             case "/stream" -> onHold(ctx, req, uri, "text/plain", STREAM_INITIAL);
+            case "/poll" -> onPoll(ctx, req, uri);
             case "/origin-stats" -> respond(ctx, req, text(HttpResponseStatus.OK, stats()));
             default -> {
                 notFound.increment();
@@ -103,6 +107,18 @@ final class OriginHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         res.headers().set("Grip-Hold", "stream");
         res.headers().set("Grip-Channel", String.join(", ", channels(uri)));
         res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        respond(ctx, req, res);
+    }
+
+    /** A long-poll: a response hold whose timeout answer is {@code timeout\n} (the soak's long-poll clients). */
+    private void onPoll(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+        holds.increment();
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(POLL_TIMEOUT));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
+        res.headers().set("Grip-Hold", "response");
+        res.headers().set("Grip-Channel", String.join(", ", channels(uri)));
+        res.headers().set("Grip-Timeout", Integer.toString(intParam(uri, "timeout", 20)));
         respond(ctx, req, res);
     }
 

@@ -1,5 +1,6 @@
 package io.holdfast.grip.instruct;
 
+import io.holdfast.grip.GripLimits;
 import java.util.List;
 import java.util.Objects;
 
@@ -11,7 +12,7 @@ import java.util.Objects;
  * business. {@code prevId} is the ID of the last item the origin already included (spec 4); it is
  * null when not given. Filters run in order (spec 1.6); at most {@link #MAX_FILTERS}.
  *
- * @param name    channel name, non-empty
+ * @param name    channel name, non-empty, at most {@link GripLimits#MAX_CHANNEL_BYTES}
  * @param prevId  the origin's last-seen item ID, or null
  * @param filters filter names in order (unknown names are kept; the server ignores them)
  */
@@ -24,6 +25,10 @@ public record ChannelSpec(String name, String prevId, List<String> filters) {
         Objects.requireNonNull(name, "name");
         if (name.isEmpty()) {
             throw new IllegalArgumentException("name: empty (expected: a channel name)");
+        }
+        String problem = GripLimits.channelProblem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("name: " + problem);
         }
         filters = filters == null ? List.of() : List.copyOf(filters);
         if (filters.size() > MAX_FILTERS) {

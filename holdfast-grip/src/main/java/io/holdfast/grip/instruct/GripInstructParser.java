@@ -1,6 +1,7 @@
 package io.holdfast.grip.instruct;
 
 import io.holdfast.grip.GripHeaders;
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.json.GripJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -151,7 +152,9 @@ public final class GripInstructParser {
                             "\"" + element + "\" is not of the form key=\"value\"");
                 }
                 HeaderValues.Param p = e.params().get(0);
-                b.meta(p.name(), p.value() == null ? "" : p.value()); // later keys overwrite earlier ones
+                String metaValue = p.value() == null ? "" : p.value();
+                checkMeta(GripHeaders.SET_META, p.name(), metaValue);
+                b.meta(p.name(), metaValue); // later keys overwrite earlier ones
             }
         }
         if (status != null && !status.isBlank()) {
@@ -198,6 +201,10 @@ public final class GripInstructParser {
         HeaderValues.Element e = HeaderValues.parse(GripHeaders.CHANNEL, element, false);
         if (e.value().isEmpty()) {
             throw new GripInstructException(GripHeaders.CHANNEL, "empty channel name in \"" + element + "\"");
+        }
+        String problem = GripLimits.channelProblem(e.value());
+        if (problem != null) {
+            throw new GripInstructException(GripHeaders.CHANNEL, problem);
         }
         List<String> filters = e.paramValues("filter");
         if (filters.size() > ChannelSpec.MAX_FILTERS) {
@@ -253,7 +260,22 @@ public final class GripInstructParser {
             throw new GripInstructException(GripHeaders.STATUS, "\"" + codeText + "\" is not a valid status code "
                     + "(expected: 0-999)");
         }
+        String problem = GripLimits.reasonPhraseProblem(reason);
+        if (problem != null) {
+            throw new GripInstructException(GripHeaders.STATUS, problem);
+        }
         b.status(code, reason);
+    }
+
+    /** Meta travels to the origin as {@code Meta-<name>} headers (WebSocket-over-HTTP): the rules of any header. */
+    private static void checkMeta(String header, String name, String value) {
+        String problem = GripLimits.headerNameProblem(name);
+        if (problem == null) {
+            problem = GripLimits.headerValueProblem(value);
+        }
+        if (problem != null) {
+            throw new GripInstructException(header, "meta " + problem);
+        }
     }
 
     private static void link(GripInstruct.Builder b, String element) {

@@ -1,6 +1,7 @@
 package io.holdfast.grip.instruct;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.json.GripJson;
 import io.holdfast.grip.json.JsonFieldException;
 import io.holdfast.grip.json.JsonFields;
@@ -73,6 +74,9 @@ final class InstructJsonReader {
 
         Map<String, String> meta = JsonFields.optStringMap(hold, "hold", "meta");
         if (meta != null) {
+            if (meta.containsKey("")) {
+                throw new JsonFieldException("hold.meta", "empty key"); // found by InstructJsonFuzzTest
+            }
             b.meta(meta);
         }
     }
@@ -82,6 +86,10 @@ final class InstructJsonReader {
         String name = JsonFields.reqString(node, path, "name");
         if (name.isEmpty()) {
             throw new JsonFieldException(JsonFields.path(path, "name"), "empty");
+        }
+        String problem = GripLimits.channelProblem(name);
+        if (problem != null) {
+            throw new JsonFieldException(JsonFields.path(path, "name"), problem);
         }
         String prevId = JsonFields.optString(node, path, "prev-id");
         List<String> filters = JsonFields.optStringList(node, path, "filters");
@@ -113,7 +121,12 @@ final class InstructJsonReader {
         String path = "response";
         Integer code = JsonFields.optInt(r, path, "code", 0, 999);
         String reason = JsonFields.optString(r, path, "reason");
-        List<Map.Entry<String, String>> headers = JsonFields.optHeaders(r, path, "headers");
+        String problem = GripLimits.reasonPhraseProblem(reason);
+        if (problem != null) {
+            throw new JsonFieldException(JsonFields.path(path, "reason"), problem);
+        }
+        // These headers reach the client: the same name, value and framing rules as a published response.
+        List<Map.Entry<String, String>> headers = JsonFields.optResponseHeaders(r, path, "headers");
         byte[] body = JsonFields.optBase64(r, path, "body-bin"); // body-bin wins over body (spec 1.4)
         if (body == null) {
             body = JsonFields.optUtf8(r, path, "body");

@@ -1,6 +1,7 @@
 package io.holdfast.grip.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.grip.GripLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -169,6 +170,29 @@ public final class JsonFields {
     public static byte[] optUtf8(JsonNode obj, String parent, String key) {
         String s = optString(obj, parent, key);
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@link #optHeaders} for headers that go on a response Holdfast writes (a published
+     * {@code http-response}, an instruct's {@code response}): each must pass
+     * {@link GripLimits#responseHeaderProblem}, else the error names it as {@code parent.key.Name}
+     * (object form) or {@code parent.key[i]} (pair form).
+     */
+    public static List<Map.Entry<String, String>> optResponseHeaders(JsonNode obj, String parent, String key) {
+        List<Map.Entry<String, String>> headers = optHeaders(obj, parent, key);
+        if (headers == null) {
+            return null;
+        }
+        boolean pairs = value(obj, key).isArray();
+        String p = path(parent, key);
+        for (int i = 0; i < headers.size(); i++) {
+            Map.Entry<String, String> h = headers.get(i);
+            String problem = GripLimits.responseHeaderProblem(h.getKey(), h.getValue());
+            if (problem != null) {
+                throw new JsonFieldException(pairs ? index(p, i) : path(p, GripLimits.printable(h.getKey())), problem);
+            }
+        }
+        return headers;
     }
 
     /**

@@ -2,9 +2,12 @@ package io.holdfast.grip.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.holdfast.grip.GripHeaders;
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.json.JsonFieldException;
 import io.holdfast.grip.json.JsonFields;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
@@ -46,12 +49,21 @@ final class FormatReader {
         Action action = action(node, path, HTTP_ACTIONS);
         Integer code = JsonFields.optInt(node, path, "code", 0, 999);
         String reason = JsonFields.optString(node, path, "reason");
-        List<Map.Entry<String, String>> rawHeaders = JsonFields.optHeaders(node, path, "headers");
+        String reasonProblem = GripLimits.reasonPhraseProblem(reason);
+        if (reasonProblem != null) {
+            throw new JsonFieldException(JsonFields.path(path, "reason"), reasonProblem);
+        }
+        // Names, values and framing are checked here, so no published header can split a response
+        // or frame it twice (RFC 9110 §5.5, RFC 9112 §6), and nothing invalid reaches delivery.
+        List<Map.Entry<String, String>> rawHeaders = JsonFields.optResponseHeaders(node, path, "headers");
         byte[] bodyBin = JsonFields.optBase64(node, path, "body-bin");
         byte[] body = JsonFields.optUtf8(node, path, "body");
         JsonNode patch = JsonFields.value(node, "body-patch");
         if (patch != null && !patch.isArray()) {
             throw new JsonFieldException(JsonFields.path(path, "body-patch"), "not an array");
+        }
+        if (patch != null) {
+            requireFiniteNumbers(patch, JsonFields.path(path, "body-patch"));
         }
         List<String> filters = JsonFields.optStringList(node, path, "content-filters");
 
@@ -108,7 +120,15 @@ final class FormatReader {
         byte[] bin = JsonFields.optBase64(node, path, "content-bin");
         byte[] text = JsonFields.optUtf8(node, path, "content");
         Integer code = JsonFields.optInt(node, path, "code", 0, Integer.MAX_VALUE);
+        String codeProblem = code == null ? null : GripLimits.closeCodeProblem(code);
+        if (codeProblem != null) {
+            throw new JsonFieldException(JsonFields.path(path, "code"), codeProblem);
+        }
         String reason = JsonFields.optString(node, path, "reason");
+        String reasonProblem = GripLimits.closeReasonProblem(reason);
+        if (reasonProblem != null) {
+            throw new JsonFieldException(JsonFields.path(path, "reason"), reasonProblem);
+        }
         List<String> filters = JsonFields.optStringList(node, path, "content-filters");
         byte[] content = bin != null ? bin : text;
         if (type == null) {
@@ -132,6 +152,22 @@ final class FormatReader {
                     "\"" + name + "\" is not one of " + expected);
         }
         return a;
+    }
+
+    /**
+     * A number too large for a double (e.g. {@code 1e309}) would be kept as infinity and written on as
+     * the string {@code "Infinity"}: refuse it rather than change the patch (found by PublishFuzzTest).
+     */
+    private static void requireFiniteNumbers(JsonNode tree, String path) {
+        Deque<JsonNode> todo = new ArrayDeque<>();
+        todo.push(tree);
+        while (!todo.isEmpty()) {
+            JsonNode node = todo.pop();
+            if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+                throw new JsonFieldException(path, "number " + node.asText() + " is out of range");
+            }
+            node.forEach(todo::push);
+        }
     }
 
     private static void checkFields(JsonNode node, String path, Set<String> known) {

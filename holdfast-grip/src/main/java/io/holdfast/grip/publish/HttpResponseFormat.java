@@ -1,6 +1,7 @@
 package io.holdfast.grip.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.HttpReasons;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -22,7 +23,8 @@ import java.util.Objects;
  * @param action         SEND (default), HINT, or CLOSE (parsed, not supported for response holds)
  * @param code           status code 0-999, default 200
  * @param reason         reason phrase, or null for the standard phrase ({@link #effectiveReason()})
- * @param headers        header pairs in order, Grip-* removed
+ * @param headers        header pairs in order, Grip-* removed; each must pass
+ *                       {@link GripLimits#responseHeaderProblem} (no CR/LF, no framing headers)
  * @param exposeHeaders  names from {@code Grip-Expose-Headers}, or null
  * @param body           body bytes ({@code body} or {@code body-bin}), or null
  * @param bodyPatch      a JSON Patch array (RFC 6902) for the timeout response's JSON body, or null
@@ -45,6 +47,17 @@ public record HttpResponseFormat(Action action, int code, String reason, List<Ma
         }
         headers = headers == null ? List.of()
                 : headers.stream().map(h -> Map.entry(h.getKey(), h.getValue())).toList();
+        // The parser names the JSON field first; this keeps a publisher building items in Java just as safe.
+        for (Map.Entry<String, String> h : headers) {
+            String problem = GripLimits.responseHeaderProblem(h.getKey(), h.getValue());
+            if (problem != null) {
+                throw new IllegalArgumentException("headers: " + problem);
+            }
+        }
+        String reasonProblem = GripLimits.reasonPhraseProblem(reason);
+        if (reasonProblem != null) {
+            throw new IllegalArgumentException("reason: " + reasonProblem);
+        }
         exposeHeaders = exposeHeaders == null ? null : List.copyOf(exposeHeaders);
         contentFilters = contentFilters == null ? null : List.copyOf(contentFilters);
         if (bodyPatch != null && !bodyPatch.isArray()) {

@@ -1,5 +1,6 @@
 package io.holdfast.grip.publish;
 
+import io.holdfast.grip.GripLimits;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class PublishItem {
      * @param httpResponse payload for response holds, or null
      * @param httpStream   payload for stream holds, or null
      * @param wsMessage    payload for WebSockets, or null
-     * @throws IllegalArgumentException if the channel is empty, size negative, or no format is given
+     * @throws IllegalArgumentException if the channel is empty or too long ({@link GripLimits}), size negative, or no format is given
      */
     public PublishItem(String channel, String id, String prevId, Map<String, String> meta, boolean noSeq,
                        Integer size, HttpResponseFormat httpResponse, HttpStreamFormat httpStream,
@@ -45,6 +46,10 @@ public final class PublishItem {
         Objects.requireNonNull(channel, "channel");
         if (channel.isEmpty()) {
             throw new IllegalArgumentException("channel: empty");
+        }
+        String channelProblem = GripLimits.channelProblem(channel);
+        if (channelProblem != null) {
+            throw new IllegalArgumentException("channel: " + channelProblem);
         }
         if (size != null && size < 0) {
             throw new IllegalArgumentException("size: " + size + " (expected: >= 0)");

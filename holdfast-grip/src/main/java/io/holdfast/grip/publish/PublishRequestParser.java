@@ -1,6 +1,7 @@
 package io.holdfast.grip.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.json.GripJson;
 import io.holdfast.grip.json.JsonFieldException;
 import io.holdfast.grip.json.JsonFields;
@@ -96,6 +97,10 @@ public final class PublishRequestParser {
         String channel = channelOverride != null ? channelOverride : JsonFields.reqString(item, "", "channel");
         if (channel.isEmpty()) {
             throw new JsonFieldException("channel", "empty");
+        }
+        String channelProblem = GripLimits.channelProblem(channel);
+        if (channelProblem != null) {
+            throw new JsonFieldException("channel", channelProblem);
         }
         String id = JsonFields.optString(item, "", "id");
         String prevId = JsonFields.optString(item, "", "prev-id");

@@ -1,5 +1,6 @@
 package io.holdfast.grip.publish;
 
+import io.holdfast.grip.GripLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.Objects;
  * @param action         SEND (default), CLOSE, REFRESH (WebSocket-over-HTTP only) or HINT (ignored)
  * @param type           message kind; default TEXT with {@code content}, BINARY with {@code content-bin}
  * @param content        payload; required for text/binary sends, optional for ping/pong, else null
- * @param code           close code (>= 0) for CLOSE, or null
- * @param reason         close reason for CLOSE, or null
+ * @param code           close code for CLOSE, one an endpoint may send (RFC 6455 §7.4), or null
+ * @param reason         close reason for CLOSE (at most 123 bytes), or null
  * @param contentFilters {@code content-filters}, or null when not given (spec 1.6)
  */
 public record WsMessageFormat(Action action, WsMessageType type, byte[] content, Integer code, String reason,
@@ -26,8 +27,13 @@ public record WsMessageFormat(Action action, WsMessageType type, byte[] content,
         if (action == Action.SEND && content == null && (type == WsMessageType.TEXT || type == WsMessageType.BINARY)) {
             throw new IllegalArgumentException("content: required for a " + type.wireName() + " send");
         }
-        if (code != null && code < 0) {
-            throw new IllegalArgumentException("code: " + code + " (expected: >= 0)");
+        String codeProblem = code == null ? null : GripLimits.closeCodeProblem(code);
+        if (codeProblem != null) {
+            throw new IllegalArgumentException("code: " + codeProblem);
+        }
+        String reasonProblem = GripLimits.closeReasonProblem(reason);
+        if (reasonProblem != null) {
+            throw new IllegalArgumentException("reason: " + reasonProblem);
         }
         contentFilters = contentFilters == null ? null : List.copyOf(contentFilters);
     }

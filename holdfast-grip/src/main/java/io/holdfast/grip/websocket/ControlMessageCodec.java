@@ -2,6 +2,7 @@ package io.holdfast.grip.websocket;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.instruct.KeepAliveMode;
 import io.holdfast.grip.json.GripJson;
 import io.holdfast.grip.json.JsonFieldException;
@@ -54,7 +55,11 @@ final class ControlMessageCodec {
                     if (name.isEmpty()) {
                         throw new JsonFieldException("name", "empty");
                     }
-                    yield new ControlMessage.SetMeta(name, JsonFields.optString(root, "", "value"));
+                    String value = JsonFields.optString(root, "", "value");
+                    // Meta goes back to the origin as a Meta-<name> header: the rules of any header.
+                    check("name", GripLimits.headerNameProblem(name));
+                    check("value", value == null ? null : GripLimits.headerValueProblem(value));
+                    yield new ControlMessage.SetMeta(name, value);
                 }
                 case "keep-alive" -> keepAlive(root);
                 case "send-delayed" -> {
@@ -64,8 +69,13 @@ final class ControlMessageCodec {
                 }
                 case "flush-delayed" -> new ControlMessage.FlushDelayed();
                 case "session" -> new ControlMessage.Session(JsonFields.optString(root, "", "id"));
-                case "close" -> new ControlMessage.Close(JsonFields.optInt(root, "", "code", 0, 0xffff),
-                        JsonFields.optString(root, "", "reason"));
+                case "close" -> {
+                    Integer code = JsonFields.optInt(root, "", "code", 0, 0xffff);
+                    String reason = JsonFields.optString(root, "", "reason");
+                    check("code", code == null ? null : GripLimits.closeCodeProblem(code));
+                    check("reason", GripLimits.closeReasonProblem(reason));
+                    yield new ControlMessage.Close(code, reason);
+                }
                 default -> new ControlMessage.Unknown(type, root);
             };
         } catch (JsonFieldException e) {
@@ -78,7 +88,14 @@ final class ControlMessageCodec {
         if (channel.isEmpty()) {
             throw new JsonFieldException("channel", "empty");
         }
+        check("channel", GripLimits.channelProblem(channel));
         return channel;
+    }
+
+    private static void check(String field, String problem) {
+        if (problem != null) {
+            throw new JsonFieldException(field, problem);
+        }
     }
 
     private static ControlMessage.KeepAlive keepAlive(JsonNode root) {

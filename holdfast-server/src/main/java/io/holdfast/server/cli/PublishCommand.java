@@ -2,6 +2,8 @@ package io.holdfast.server.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.holdfast.grip.publisher.GripPublisher;
+import io.holdfast.grip.publisher.GripUrl;
 import io.holdfast.grip.sig.GripKey;
 import io.holdfast.grip.sig.GripSig;
 import java.net.URI;
@@ -32,9 +34,13 @@ public final class PublishCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "CONTENT", defaultValue = "")
     String content;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://localhost:5561",
-            description = "Publish API base URL (default: ${DEFAULT-VALUE}); /publish/ is appended.")
+    @Option(names = "--url", paramLabel = "URL",
+            description = "Publish API base URL or a full GRIP_URL (with ?key=/iss=); /publish/ is appended. "
+                    + "Default: $GRIP_URL, else http://localhost:5561.")
     String url;
+
+    /** Where GRIP_URL is read from (tests replace it). */
+    java.util.Map<String, String> environment = System.getenv();
 
     @Option(names = "--key", paramLabel = "KEY", description = "publish_key: sent as a Bearer JWT signed with it.")
     String key;
@@ -60,8 +66,16 @@ public final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         byte[] body = JSON.writeValueAsBytes(buildBody());
-        String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(base + "/publish/"))
+        GripUrl grip;
+        try {
+            grip = GripUrl.parse(gripUrl());
+        } catch (IllegalArgumentException e) {
+            System.err.println("holdfast publish: " + e.getMessage());
+            return 2;
+        }
+        URI target = grip.publishUri();
+        String base = target.toString();
+        HttpRequest.Builder req = HttpRequest.newBuilder(target)
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -69,6 +83,8 @@ public final class PublishCommand implements Callable<Integer> {
             String token = GripSig.sign(GripKey.parse(key, Path.of("")), "holdfast-publish", Instant.now(),
                     Duration.ofMinutes(10));
             req.header("Authorization", "Bearer " + token);
+        } else {
+            grip.auth().header(Instant.now()).ifPresent(h -> req.header("Authorization", h));
         }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> response;
@@ -80,6 +96,15 @@ public final class PublishCommand implements Callable<Integer> {
         }
         System.out.print(response.body());
         return response.statusCode() / 100 == 2 ? 0 : 1;
+    }
+
+    /** {@code --url}, else {@code GRIP_URL}, else Pushpin's default publish address. */
+    String gripUrl() {
+        if (url != null) {
+            return url;
+        }
+        String env = environment.get(GripPublisher.GRIP_URL_ENV);
+        return env != null && !env.isBlank() ? env.strip() : GripPublisher.DEFAULT_GRIP_URL;
     }
 
     ObjectNode buildBody() {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -32,9 +33,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "pushpin.conf-style configuration file.")
     Path config;
 
-    @Option(names = "--port", paramLabel = "[ADDR:]PORT",
-            description = "Listen for clients on this address only (overrides http_port).")
-    String port;
+    @Option(names = "--port", paramLabel = "[ADDR:]PORT", split = ",",
+            description = "Listen for clients here instead of http_port. Repeatable, or a comma list (Pushpin's --port).")
+    List<String> ports = new ArrayList<>();
 
     @Option(names = "--route", paramLabel = "SPEC",
             description = "A route line, e.g. \"* 127.0.0.1:3000\". Repeatable; replaces the routes file.")
@@ -61,6 +62,23 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Same as --log-level debug.")
     boolean verbose;
 
+    @Option(names = "--logfile", paramLabel = "FILE", description = "Append log lines to FILE instead of the console.")
+    Path logFile;
+
+    @Option(names = "--merge-output",
+            description = "Send the process's stdout and stderr where the log goes (with --logfile: into the file).")
+    boolean mergeOutput;
+
+    @Option(names = "--id", paramLabel = "ID",
+            description = "Instance id (Pushpin's --id): shown in every log line and in /health.")
+    String id;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json: one JSON object per line.")
+    String logFormat;
+
+    /** Where HOLDFAST_<SECTION>_<KEY> settings come from (tests replace it). */
+    Map<String, String> environment = System.getenv();
+
     @Override
     public Integer call() throws Exception {
         HoldfastConfig cfg;
@@ -70,7 +88,11 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("holdfast: " + e.getMessage());
             return 2;
         }
-        Logging.setLevel(cfg.logLevel());
+        String loggingNote = Logging.apply(new Logging.Settings(cfg.logLevel(), cfg.jsonLogs(),
+                logFile == null ? null : logFile.toAbsolutePath(), mergeOutput, id));
+        if (loggingNote != null) {
+            LOG.info(loggingNote);
+        }
         HoldfastServer server;
         try {
             server = HoldfastServer.start(cfg);
@@ -80,6 +102,9 @@ public final class RunCommand implements Callable<Integer> {
         } catch (java.net.BindException e) {
             System.err.println("holdfast: cannot listen: " + e.getMessage() + " (is another server on that port?)");
             return 1;
+        }
+        if (id != null) {
+            server.ops().health().instanceId(id);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -93,19 +118,29 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     HoldfastConfig buildConfig() throws ConfigException {
-        HoldfastConfig.Builder b;
+        // Precedence: command line over environment over file over defaults.
+        PushpinConfLoader.Result result;
         if (config != null) {
             if (!Files.isRegularFile(config)) {
                 throw new ConfigException("config file not found: " + config);
             }
-            PushpinConfLoader.Result result = PushpinConfLoader.load(config);
-            result.warnings().forEach(LOG::warn);
-            b = result.builder();
+            result = PushpinConfLoader.load(config, environment);
         } else {
-            b = HoldfastConfig.builder();
+            result = PushpinConfLoader.fromEnvironment(environment, Path.of("").toAbsolutePath());
         }
-        if (port != null) {
-            b.httpListeners(List.of(ListenAddress.parse(port, ListenAddress.ANY_HOST)));
+        result.warnings().forEach(LOG::warn);
+        HoldfastConfig.Builder b = result.builder();
+        if (!ports.isEmpty()) {
+            List<ListenAddress> listeners = new ArrayList<>();
+            for (String p : ports) {
+                if (!p.isBlank()) {
+                    listeners.add(ListenAddress.parse(p, ListenAddress.ANY_HOST));
+                }
+            }
+            b.httpListeners(listeners);
+        }
+        if (logFormat != null) {
+            b.logFormat(logFormat);
         }
         if (publishPort != null) {
             b.publishListener(ListenAddress.parse(publishPort, HoldfastConfig.DEFAULT_PUBLISH_HOST));

@@ -62,6 +62,7 @@ public final class HoldfastConfig {
     private final boolean logUserAgent;
     private final int clientBufferSize;
     private final int clientMaxConn;
+    private final ClientTimeouts clientTimeouts;
     private final long maxRequestBodySize;
     private final int publishMaxHeadersSize;
     private final int publishMaxBodySize;
@@ -74,6 +75,7 @@ public final class HoldfastConfig {
     private final int ioThreads;
     private final String logLevel;
     private final int subscriberBufferSize;
+    private final UnsentBudget unsentBudget;
     private final int webSocketMaxMessageSize;
     private final boolean allowCompression;
     private final boolean autoCrossOrigin;
@@ -83,12 +85,15 @@ public final class HoldfastConfig {
     private final String pushInSpec;
     private final List<String> pushInSubSpecs;
     private final boolean pushInSubConnect;
+    private final boolean zmqAllowNonLoopback;
     private final String commandSpec;
     private final Duration messageWait;
     private final Duration idCacheTtl;
     private final List<String> historyChannels;
     private final int historySize;
     private final Duration historyTtl;
+    private final MetricsConfig metrics;
+    private final boolean jsonLogs;
     private final ClusterConfig cluster;
     private final OutboundPolicySettings outboundPolicy;
     private final HandlerSettings handler;
@@ -116,6 +121,7 @@ public final class HoldfastConfig {
         logUserAgent = b.logUserAgent;
         clientBufferSize = b.clientBufferSize;
         clientMaxConn = b.clientMaxConn;
+        clientTimeouts = b.clientTimeouts;
         maxRequestBodySize = b.maxRequestBodySize;
         publishMaxHeadersSize = b.publishMaxHeadersSize;
         publishMaxBodySize = b.publishMaxBodySize;
@@ -128,6 +134,7 @@ public final class HoldfastConfig {
         ioThreads = b.ioThreads;
         logLevel = b.logLevel;
         subscriberBufferSize = b.subscriberBufferSize;
+        unsentBudget = b.unsentBudget;
         webSocketMaxMessageSize = b.webSocketMaxMessageSize;
         allowCompression = b.allowCompression;
         autoCrossOrigin = b.autoCrossOrigin;
@@ -137,12 +144,15 @@ public final class HoldfastConfig {
         pushInSpec = b.pushInSpec;
         pushInSubSpecs = List.copyOf(b.pushInSubSpecs);
         pushInSubConnect = b.pushInSubConnect;
+        zmqAllowNonLoopback = b.zmqAllowNonLoopback;
         commandSpec = b.commandSpec;
         messageWait = b.messageWait;
         idCacheTtl = b.idCacheTtl;
         historyChannels = List.copyOf(b.historyChannels);
         historySize = b.historySize;
         historyTtl = b.historyTtl;
+        metrics = b.metrics;
+        jsonLogs = b.jsonLogs;
         cluster = b.cluster;
         outboundPolicy = b.outboundPolicy;
         handler = b.handler;
@@ -192,6 +202,7 @@ public final class HoldfastConfig {
     /** Largest client request head (request line plus headers), as Pushpin's {@code client_buffer_size}. */
     public int clientBufferSize() { return clientBufferSize; }
     public int clientMaxConn() { return clientMaxConn; }
+    public ClientTimeouts clientTimeouts() { return clientTimeouts; }
     /** Largest proxied request body in bytes; 0 means no limit (Pushpin has none). */
     public long maxRequestBodySize() { return maxRequestBodySize; }
     public int publishMaxHeadersSize() { return publishMaxHeadersSize; }
@@ -211,6 +222,8 @@ public final class HoldfastConfig {
     public String logLevel() { return logLevel; }
     /** Bytes a subscriber may have waiting to be written before it is cut off as too slow. */
     public int subscriberBufferSize() { return subscriberBufferSize; }
+    /** The budget for all subscribers' unsent bytes ({@code unsent_bytes_max}, {@code unsent_bytes_loop_max}). */
+    public UnsentBudget unsentBudget() { return unsentBudget; }
     /** Largest WebSocket message (after joining fragments) a client may send; larger closes with 1009. */
     public int webSocketMaxMessageSize() { return webSocketMaxMessageSize; }
     /** Whether clients may negotiate permessage-deflate ({@code [runner] allow_compression}). */
@@ -229,6 +242,8 @@ public final class HoldfastConfig {
     public List<String> pushInSubSpecs() { return pushInSubSpecs; }
     /** Whether the SUB socket connects to {@link #pushInSubSpecs()} instead of binding them. */
     public boolean pushInSubConnect() { return pushInSubConnect; }
+    /** {@code [holdfast] zmq_allow_non_loopback}: let the unauthenticated ZeroMQ sockets bind beyond loopback (default false). */
+    public boolean zmqAllowNonLoopback() { return zmqAllowNonLoopback; }
     /** REP command socket ({@code command_spec}); null when disabled. */
     public String commandSpec() { return commandSpec; }
     /** How long an out-of-order item waits for the one before it ({@code message_wait}). */
@@ -239,6 +254,10 @@ public final class HoldfastConfig {
     public List<String> historyChannels() { return historyChannels; }
     public int historySize() { return historySize; }
     public Duration historyTtl() { return historyTtl; }
+    /** Pushpin's {@code prometheus_port}/{@code prometheus_prefix}. */
+    public MetricsConfig metrics() { return metrics; }
+    /** {@code [holdfast] log_format=json}: one JSON object per log line. */
+    public boolean jsonLogs() { return jsonLogs; }
     /** The {@code [cluster]} section; {@link ClusterConfig#NONE} when this node runs alone. */
     public ClusterConfig cluster() { return cluster; }
     /** The outbound network policy for untrusted targets and foreign {@code Grip-Link} URLs. */
@@ -297,6 +316,7 @@ public final class HoldfastConfig {
         private boolean logUserAgent;
         private int clientBufferSize = DEFAULT_CLIENT_BUFFER_SIZE;
         private int clientMaxConn = DEFAULT_CLIENT_MAXCONN;
+        private ClientTimeouts clientTimeouts = ClientTimeouts.DEFAULT;
         private long maxRequestBodySize;
         private int publishMaxHeadersSize = DEFAULT_PUBLISH_MAX_HEADERS_SIZE;
         private int publishMaxBodySize = DEFAULT_PUBLISH_MAX_BODY_SIZE;
@@ -309,6 +329,7 @@ public final class HoldfastConfig {
         private int ioThreads;
         private String logLevel = "info";
         private int subscriberBufferSize = DEFAULT_SUBSCRIBER_BUFFER_SIZE;
+        private UnsentBudget unsentBudget = UnsentBudget.DEFAULT;
         private int webSocketMaxMessageSize = DEFAULT_WEBSOCKET_MAX_MESSAGE_SIZE;
         private boolean allowCompression;
         private boolean autoCrossOrigin;
@@ -318,12 +339,15 @@ public final class HoldfastConfig {
         private String pushInSpec = DEFAULT_PUSH_IN_SPEC;
         private List<String> pushInSubSpecs = List.of(DEFAULT_PUSH_IN_SUB_SPEC);
         private boolean pushInSubConnect;
+        private boolean zmqAllowNonLoopback;
         private String commandSpec = DEFAULT_COMMAND_SPEC;
         private Duration messageWait = DEFAULT_MESSAGE_WAIT;
         private Duration idCacheTtl = DEFAULT_ID_CACHE_TTL;
         private List<String> historyChannels = List.of();
         private int historySize = DEFAULT_HISTORY_SIZE;
         private Duration historyTtl = DEFAULT_HISTORY_TTL;
+        private MetricsConfig metrics = MetricsConfig.DEFAULT;
+        private boolean jsonLogs;
         private ClusterConfig cluster = ClusterConfig.NONE;
         private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
         private HandlerSettings handler = HandlerSettings.DEFAULT;
@@ -353,6 +377,7 @@ public final class HoldfastConfig {
             logUserAgent = c.logUserAgent;
             clientBufferSize = c.clientBufferSize;
             clientMaxConn = c.clientMaxConn;
+            clientTimeouts = c.clientTimeouts;
             maxRequestBodySize = c.maxRequestBodySize;
             publishMaxHeadersSize = c.publishMaxHeadersSize;
             publishMaxBodySize = c.publishMaxBodySize;
@@ -365,6 +390,7 @@ public final class HoldfastConfig {
             ioThreads = c.ioThreads;
             logLevel = c.logLevel;
             subscriberBufferSize = c.subscriberBufferSize;
+            unsentBudget = c.unsentBudget;
             webSocketMaxMessageSize = c.webSocketMaxMessageSize;
             allowCompression = c.allowCompression;
             autoCrossOrigin = c.autoCrossOrigin;
@@ -374,12 +400,15 @@ public final class HoldfastConfig {
             pushInSpec = c.pushInSpec;
             pushInSubSpecs = c.pushInSubSpecs;
             pushInSubConnect = c.pushInSubConnect;
+            zmqAllowNonLoopback = c.zmqAllowNonLoopback;
             commandSpec = c.commandSpec;
             messageWait = c.messageWait;
             idCacheTtl = c.idCacheTtl;
             historyChannels = c.historyChannels;
             historySize = c.historySize;
             historyTtl = c.historyTtl;
+            metrics = c.metrics;
+            jsonLogs = c.jsonLogs;
             cluster = c.cluster;
             outboundPolicy = c.outboundPolicy;
             handler = c.handler;
@@ -452,6 +481,13 @@ public final class HoldfastConfig {
 
         public Builder clientMaxConn(int value) { clientMaxConn = positive("clientMaxConn", value); return this; }
 
+        public Builder clientTimeouts(ClientTimeouts value) {
+            clientTimeouts = java.util.Objects.requireNonNull(value, "clientTimeouts");
+            return this;
+        }
+
+        public ClientTimeouts clientTimeouts() { return clientTimeouts; }
+
         public Builder maxRequestBodySize(long value) {
             if (value < 0) {
                 throw new IllegalArgumentException("maxRequestBodySize: " + value + " (expected: >= 0)");
@@ -515,6 +551,13 @@ public final class HoldfastConfig {
             return this;
         }
 
+        public Builder unsentBudget(UnsentBudget value) {
+            unsentBudget = Objects.requireNonNull(value, "unsentBudget");
+            return this;
+        }
+
+        public UnsentBudget unsentBudget() { return unsentBudget; }
+
         public Builder webSocketMaxMessageSize(int value) {
             webSocketMaxMessageSize = positive("webSocketMaxMessageSize", value);
             return this;
@@ -565,6 +608,19 @@ public final class HoldfastConfig {
             return this;
         }
 
+        public Builder metrics(MetricsConfig value) { metrics = Objects.requireNonNull(value, "metrics"); return this; }
+        public MetricsConfig metrics() { return metrics; }
+
+        /** {@code text} (default) or {@code json}. */
+        public Builder logFormat(String value) {
+            jsonLogs = switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "json" -> true;
+                case "text", "" -> false;
+                default -> throw new IllegalArgumentException("log_format: " + value + " (expected: text or json)");
+            };
+            return this;
+        }
+
         public Builder cluster(ClusterConfig value) {
             cluster = java.util.Objects.requireNonNull(value, "cluster");
             return this;
@@ -592,6 +648,7 @@ public final class HoldfastConfig {
         }
 
         public Builder pushInSubConnect(boolean value) { pushInSubConnect = value; return this; }
+        public Builder zmqAllowNonLoopback(boolean value) { zmqAllowNonLoopback = value; return this; }
 
         /** The REP command socket's endpoint; null or empty disables it. */
         public Builder commandSpec(String value) { commandSpec = zmqSpec("commandSpec", value); return this; }

@@ -94,6 +94,16 @@ public final class IniFile {
         return entries == null ? Optional.empty() : Optional.ofNullable(entries.get(key));
     }
 
+    /** A copy with {@code overrides} replacing (or adding) entries: the environment over the file. */
+    public IniFile with(java.util.List<Entry> overrides) {
+        Map<String, Map<String, Entry>> copy = new LinkedHashMap<>();
+        sections.forEach((name, entries) -> copy.put(name, new LinkedHashMap<>(entries)));
+        for (Entry e : overrides) {
+            copy.computeIfAbsent(e.section(), s -> new LinkedHashMap<>()).put(e.key(), e);
+        }
+        return new IniFile(source, copy);
+    }
+
     public Map<String, Map<String, Entry>> sections() {
         return Collections.unmodifiableMap(sections);
     }

@@ -23,6 +23,9 @@ public final class LogLevels {
             String level = part.contains(":") ? part.substring(part.indexOf(':') + 1).strip() : part.strip();
             best = Math.max(best, index(level));
         }
+        if (best < 0) { // only separators, e.g. "," (found by PushpinConfFuzzTest)
+            throw new IllegalArgumentException("log level \"" + value + "\" (expected: 0-4 or error, warn, info, debug, trace)");
+        }
         return NAMES[best];
     }
 

@@ -36,23 +36,34 @@ public final class PushpinConfLoader {
     private static final Set<String> NOT_YET = Set.of(
             "runner.local_ports",
             "proxy.sockjs_url",
-            "proxy.max_open_requests", "proxy.prometheus_port", "proxy.prometheus_prefix",
+            "proxy.max_open_requests",
             "handler.message_rate",
-            "handler.message_hwm", "handler.message_block_size", "handler.share_all", "handler.state_spec",
-            "handler.prometheus_port", "handler.prometheus_prefix");
+            "handler.message_hwm", "handler.message_block_size", "handler.share_all", "handler.state_spec");
 
     private PushpinConfLoader() {}
 
     public static Result load(Path confFile) throws ConfigException {
-        IniFile ini = IniFile.read(confFile);
+        return load(confFile, Map.of());
+    }
+
+    /** Reads the file, then lets {@code HOLDFAST_<SECTION>_<KEY>} variables in {@code env} override it. */
+    public static Result load(Path confFile, Map<String, String> env) throws ConfigException {
+        IniFile ini = IniFile.read(confFile).with(EnvOverrides.entries(env));
         Path dir = confFile.toAbsolutePath().getParent();
         return apply(ini, dir, HoldfastConfig.builder().configDir(dir));
+    }
+
+    /** Configuration from the environment alone (no file); relative paths resolve against {@code dir}. */
+    public static Result fromEnvironment(Map<String, String> env, Path dir) throws ConfigException {
+        IniFile ini = IniFile.parse("", "environment").with(EnvOverrides.entries(env));
+        return apply(ini, dir, HoldfastConfig.builder());
     }
 
     static Result apply(IniFile ini, Path confDir, HoldfastConfig.Builder b) throws ConfigException {
         Set<String> notYet = new TreeSet<>();
         Set<String> unknown = new TreeSet<>();
         int portOffset = 0;
+        int portOffsetLine = 0;
         ListenAddress publish = new ListenAddress(HoldfastConfig.DEFAULT_PUBLISH_HOST, HoldfastConfig.DEFAULT_PUBLISH_PORT);
         String pushInSpec = HoldfastConfig.DEFAULT_PUSH_IN_SPEC;
         String commandSpec = HoldfastConfig.DEFAULT_COMMAND_SPEC;
@@ -65,12 +76,19 @@ public final class PushpinConfLoader {
                 String name = e.section() + "." + e.key();
                 try {
                     switch (name) {
-                        case "global.port_offset" -> portOffset = intValue(e);
+                        case "global.port_offset" -> {
+                            portOffset = intValue(e);
+                            portOffsetLine = e.line();
+                        }
                         case "runner.http_port" -> b.httpListeners(listeners(e.value()));
                         case "runner.https_ports" -> b.httpsListeners(e.value().isBlank() ? List.of() : listeners(e.value()));
                         case "holdfast.tls_certs_dir" -> b.tlsCertsDir(confDir.resolve(e.value()));
                         case "runner.client_buffer_size" -> b.clientBufferSize(intValue(e));
                         case "runner.client_maxconn" -> b.clientMaxConn(intValue(e));
+                        case "holdfast.client_header_timeout" -> b.clientTimeouts(b.clientTimeouts().withHeader(seconds(e)));
+                        case "holdfast.client_body_timeout" -> b.clientTimeouts(b.clientTimeouts().withBody(seconds(e)));
+                        case "holdfast.client_keepalive_timeout" ->
+                                b.clientTimeouts(b.clientTimeouts().withKeepAlive(seconds(e)));
                         case "runner.log_level" -> b.logLevel(LogLevels.fromPushpin(e.value()));
                         case "runner.allow_compression" -> b.allowCompression(bool(e));
                         case "proxy.routesfile" -> b.routesFile(confDir.resolve(e.value()));
@@ -112,7 +130,12 @@ public final class PushpinConfLoader {
                             subSpecGiven = true;
                         }
                         case "handler.push_in_sub_connect" -> b.pushInSubConnect(bool(e));
+                        case "proxy.prometheus_port", "handler.prometheus_port" -> b.metrics(b.metrics().withPort(e.value()));
+                        case "proxy.prometheus_prefix", "handler.prometheus_prefix" ->
+                                b.metrics(b.metrics().withPrefix(e.value()));
+                        case "holdfast.log_format" -> b.logFormat(e.value());
                         case "holdfast.zmq" -> b.zmq(bool(e));
+                        case "holdfast.zmq_allow_non_loopback" -> b.zmqAllowNonLoopback(bool(e));
                         case "holdfast.publish_key" -> b.publishKey(e.value());
                         case "holdfast.max_request_body_size" -> b.maxRequestBodySize(longValue(e));
                         case "holdfast.origin_connect_timeout" -> b.originConnectTimeout(seconds(e));
@@ -121,6 +144,8 @@ public final class PushpinConfLoader {
                         case "holdfast.shutdown_timeout" -> b.shutdownTimeout(seconds(e));
                         case "holdfast.io_threads" -> b.ioThreads(intValue(e));
                         case "holdfast.subscriber_buffer_size" -> b.subscriberBufferSize(intValue(e));
+                        case "holdfast.unsent_bytes_max" -> b.unsentBudget(b.unsentBudget().withTotalMax(longValue(e)));
+                        case "holdfast.unsent_bytes_loop_max" -> b.unsentBudget(b.unsentBudget().withLoopMax(longValue(e)));
                         case "holdfast.websocket_max_message_size" -> b.webSocketMaxMessageSize(intValue(e));
                         case "holdfast.websocket_retry_delay" -> b.webSocketRetryDelay(seconds(e));
                         case "holdfast.websocket_retries" -> b.webSocketRetries(intValue(e));
@@ -159,30 +184,39 @@ public final class PushpinConfLoader {
                                     notYet.add("[" + e.section() + "] " + e.key());
                                 }
                             } else if (!PLUMBING.contains(name)) {
-                                unknown.add("[" + e.section() + "] " + e.key() + " (line " + e.line() + ")");
+                                unknown.add("[" + e.section() + "] " + e.key()
+                                        + (e.line() < 0 ? " (" + EnvOverrides.variable(e) + ")" : " (line " + e.line() + ")"));
                             }
                         }
                     }
                 } catch (IllegalArgumentException ex) {
+                    if (e.line() < 0) {
+                        throw new ConfigException("environment " + EnvOverrides.variable(e) + ": " + ex.getMessage());
+                    }
                     throw ConfigException.at(ini.source(), e.line(), e.key() + ": " + ex.getMessage());
                 }
             }
         }
-        b.publishListener(publish.withPortOffset(portOffset));
-        List<String> subSpecs = new ArrayList<>();
-        if (pushInSubSpecs == null && !subSpecGiven) {
-            subSpecs.add(HoldfastConfig.DEFAULT_PUSH_IN_SUB_SPEC);
-        } else {
-            subSpecs.addAll(pushInSubSpecs == null ? List.of() : pushInSubSpecs);
-            if (pushInSubSpec != null) {
-                subSpecs.add(pushInSubSpec);
+        try {
+            b.publishListener(publish.withPortOffset(portOffset));
+            List<String> subSpecs = new ArrayList<>();
+            if (pushInSubSpecs == null && !subSpecGiven) {
+                subSpecs.add(HoldfastConfig.DEFAULT_PUSH_IN_SUB_SPEC);
+            } else {
+                subSpecs.addAll(pushInSubSpecs == null ? List.of() : pushInSubSpecs);
+                if (pushInSubSpec != null) {
+                    subSpecs.add(pushInSubSpec);
+                }
             }
+            b.pushInSpec(withPortOffset(pushInSpec, portOffset));
+            b.commandSpec(withPortOffset(commandSpec, portOffset));
+            b.handler(b.handler().withStatsSpec(withPortOffset(statsSpec, portOffset)));
+            int offset = portOffset;
+            b.pushInSubSpecs(subSpecs.stream().map(spec -> withPortOffset(spec, offset)).toList());
+        } catch (IllegalArgumentException ex) {
+            // A port_offset that pushes a port out of range (found by PushpinConfFuzzTest).
+            throw ConfigException.at(ini.source(), portOffsetLine, "port_offset: " + ex.getMessage());
         }
-        b.pushInSpec(withPortOffset(pushInSpec, portOffset));
-        b.commandSpec(withPortOffset(commandSpec, portOffset));
-        b.handler(b.handler().withStatsSpec(withPortOffset(statsSpec, portOffset)));
-        int offset = portOffset;
-        b.pushInSubSpecs(subSpecs.stream().map(spec -> withPortOffset(spec, offset)).toList());
         List<String> warnings = new ArrayList<>();
         if (!notYet.isEmpty()) {
             warnings.add(ini.source() + ": these Pushpin settings are not implemented by Holdfast yet and are ignored: "

@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
 public final class GripHoldHandoff implements GripHandoff {
     private static final Logger LOG = LoggerFactory.getLogger(GripHoldHandoff.class);
     private static final String INSTRUCT_TYPE = "application/grip-instruct";
+    /**
+     * Channels one GRIP response may name before it is refused with 502: 50 times the default
+     * subscription limit (or that limit, if configured higher).
+     */
+    static final int MAX_CHANNELS = 1000;
 
     private final PubSub pubsub;
 
@@ -60,9 +65,11 @@ public final class GripHoldHandoff implements GripHandoff {
                             + response.status().code());
                 }
                 instruct = GripInstructParser.fromJson(ByteBufUtil.getBytes(body), instruct);
+                checkChannelCount(instruct, connection);
                 body.release();
                 held = fromJson(instruct);
             } else {
+                checkChannelCount(instruct, connection);
                 held = fromHeaders(response, instruct, body);
             }
             if (instruct.hold().isPresent() && instruct.channels().isEmpty()) {
@@ -70,15 +77,16 @@ public final class GripHoldHandoff implements GripHandoff {
                 throw new BadInstruct("Grip-Hold: " + instruct.hold().get().wireName() + " without any channel");
             }
         } catch (GripProtocolException | BadInstruct e) {
-            if (body.refCnt() > 0) {
-                body.release();
-            }
-            LOG.warn("conn={} origin sent invalid GRIP instructions for {} {}: {}", request.connectionId(),
-                    request.request().method(), request.pathAndQuery(), e.getMessage());
-            connection.respondText(HttpResponseStatus.BAD_GATEWAY,
-                    "Invalid GRIP instructions from origin: " + e.getMessage(), request.keepAlive());
+            rejectInstructions(connection, request, body, e.getMessage());
+            return null;
+        } catch (RuntimeException e) {
+            // Anything else the instructions make Netty refuse (a status reason or response header
+            // from the JSON that is not valid HTTP): the same 502, never a client left waiting.
+            LOG.debug("conn={} invalid GRIP instructions", request.connectionId(), e);
+            rejectInstructions(connection, request, body, String.valueOf(e.getMessage()));
             return null;
         }
+        warnDroppedChannels(connection, request, instruct);
         if (instruct.hold().isEmpty() && instruct.nextLink().isEmpty()) {
             relay(connection, request, held);
             return null;
@@ -110,6 +118,60 @@ public final class GripHoldHandoff implements GripHandoff {
         return hold;
     }
 
+    /** Answers 502 naming the fault, logs it once, and releases the buffered body if still held. */
+    private static void rejectInstructions(ClientConnection connection, RequestContext request, ByteBuf body,
+                                           String problem) {
+        if (body.refCnt() > 0) {
+            body.release();
+        }
+        String printable = printable(problem);
+        LOG.warn("conn={} {} origin sent invalid GRIP instructions for {} {}: {}", request.connectionId(),
+                connection.remoteAddress(), request.request().method(), request.pathAndQuery(), printable);
+        connection.respondText(HttpResponseStatus.BAD_GATEWAY,
+                "Invalid GRIP instructions from origin: " + printable, request.keepAlive());
+    }
+
+    /**
+     * More channels than anyone subscribes on purpose is an origin bug (a loop appending headers):
+     * refused outright rather than parsed into thousands of subscriptions that would be dropped anyway.
+     */
+    private static void checkChannelCount(GripInstruct instruct, ClientConnection connection) throws BadInstruct {
+        int count = instruct.channels().size();
+        int ceiling = Math.max(MAX_CHANNELS, connection.services().config().connectionSubscriptionMax());
+        if (count > ceiling) {
+            throw new BadInstruct("Grip-Channel: " + count + " channels named (at most " + ceiling
+                    + " are accepted, and " + "connection_subscription_max of them are subscribed)");
+        }
+    }
+
+    /** Pushpin drops channels beyond {@code connection_subscription_max} silently; we keep that, with a log line. */
+    private static void warnDroppedChannels(ClientConnection connection, RequestContext request, GripInstruct instruct) {
+        int max = connection.services().config().connectionSubscriptionMax();
+        int count = instruct.channels().size();
+        if (count > max) {
+            LOG.warn("conn={} {} origin named {} channels for {} {}; only the first {} are subscribed "
+                            + "(connection_subscription_max)", request.connectionId(), connection.remoteAddress(), count,
+                    request.request().method(), request.pathAndQuery(), max);
+        }
+    }
+
+    /** Control characters in a message from the origin would forge log lines or break the text body. */
+    static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 8).append(text, 0, i);
+                }
+                out.append(String.format("\\x%02x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
     @Override
     public StreamStart startStream(ClientConnection connection, RequestContext request, HttpResponse response,
                                    RequestBodyCopy requestBody) {
@@ -119,7 +181,8 @@ public final class GripHoldHandoff implements GripHandoff {
         GripInstruct instruct;
         try {
             instruct = GripInstructParser.fromHeaders(utf8Headers(response));
-        } catch (GripProtocolException e) {
+            checkChannelCount(instruct, connection);
+        } catch (RuntimeException | BadInstruct e) {
             return null; // buffered instead, then answered 502 naming the header by accept()
         }
         boolean stream = instruct.hold().orElse(null) == HoldMode.STREAM && !instruct.channels().isEmpty();
@@ -127,7 +190,13 @@ public final class GripHoldHandoff implements GripHandoff {
         if (!stream && !nextWithoutHold) {
             return null;
         }
-        HeldResponse held = fromHeaders(response, instruct, Unpooled.EMPTY_BUFFER);
+        HeldResponse held;
+        try {
+            held = fromHeaders(response, instruct, Unpooled.EMPTY_BUFFER);
+        } catch (RuntimeException e) {
+            return null; // the same: accept() answers 502
+        }
+        warnDroppedChannels(connection, request, instruct);
         StreamHold hold = new StreamHold(connection, request, pubsub, instruct, held, instruct.keepAlive().orElse(null));
         hold.open();
         return hold;

@@ -79,6 +79,16 @@ abstract class Hold implements Exchange, Subscriber {
     }
 
     @Override
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    @Override
+    public void disconnect() {
+        connection.channel().close();
+    }
+
+    @Override
     public void onRequestContent(HttpContent content) {
         // The request body went to the origin before the hold began; anything more is not ours.
         content.release();
@@ -86,7 +96,19 @@ abstract class Hold implements Exchange, Subscriber {
 
     @Override
     public void onClientWritabilityChanged(boolean writable) {
-        // Deliveries check the outbound buffer themselves (see SlowSubscribers).
+        // Long-polls write once and end; streams watch their queue (see StreamHold).
+    }
+
+    @Override
+    public String describe() {
+        return "conn=" + connection.id() + " " + connection.remoteAddress();
+    }
+
+    @Override
+    public void deliveryFailed(Throwable cause) {
+        if (end()) {
+            connection.abort("delivery failed: " + cause);
+        }
     }
 
     @Override

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
 final class ResponseHold extends Hold {
     private static final Logger LOG = LoggerFactory.getLogger(ResponseHold.class);
 
+    @Override
+    public io.holdfast.server.stats.SessionKind kind() {
+        return io.holdfast.server.stats.SessionKind.LONG_POLL;
+    }
+
     private final int timeoutSeconds;
     /** The request body (at most 100,000 bytes, spec 1.1), sent again on every retry. */
     private final byte[] requestBody;

@@ -13,25 +13,22 @@ import io.holdfast.server.pubsub.ChannelHistory;
 import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
-import io.holdfast.server.pubsub.SlowSubscribers;
+import io.holdfast.server.pubsub.SubscriberSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An open HTTP stream ({@code Grip-Hold: stream}, spec 1.5.2), which is also how SSE is served: the
  * head and initial body go out at once, then every published {@code http-stream} item is appended
- * as raw bytes, and keep-alive data fills quiet periods. A subscriber whose socket falls more than
- * {@code subscriber_buffer_size} behind is cut off, logged and counted, never slowing the others.
+ * as raw bytes, and keep-alive data fills quiet periods. Keep-alives and the slow-subscriber cut-off
+ * ({@code subscriber_buffer_size}, the unsent-bytes budget) are the shared {@link SubscriberSession}
+ * policy: a subscriber that falls behind is cut off, logged once and counted, never slowing the others.
  */
 final class StreamHold extends Hold implements GripHandoff.StreamStart {
     private static final Logger LOG = LoggerFactory.getLogger(StreamHold.class);
@@ -40,17 +37,35 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
     /** Whether the response is chunked (HTTP/1.0 clients get a close-delimited body instead). */
     private boolean chunked;
     private final NextLinks nextLinks;
-    private final int maxPendingBytes;
-    private ScheduledFuture<?> keepAliveTimer;
-    private long lastWriteNanos;
+    private final SubscriberSession session;
     private long bytesOut;
+    private final io.holdfast.server.stats.SessionKind kind;
 
     StreamHold(ClientConnection connection, RequestContext request, PubSub pubsub, GripInstruct instruct,
                HeldResponse held, KeepAlive keepAlive) {
         super(connection, request, pubsub, instruct, held);
         this.keepAlive = keepAlive;
         this.nextLinks = new NextLinks(this, instruct.nextLink().orElse(null));
-        this.maxPendingBytes = connection.services().config().subscriberBufferSize();
+        this.kind = held.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "").startsWith("text/event-stream")
+                ? io.holdfast.server.stats.SessionKind.SSE : io.holdfast.server.stats.SessionKind.HTTP_STREAM;
+        this.session = new SubscriberSession(pubsub, connection.channel(),
+                connection.services().config().subscriberBufferSize(), new SubscriberSession.Owner() {
+                    @Override
+                    public void onKeepAlive() {
+                        writeKeepAlive();
+                    }
+
+                    @Override
+                    public void onCutOff(String reason) {
+                        end();
+                        connection.abort(reason);
+                    }
+                });
+    }
+
+    @Override
+    public io.holdfast.server.stats.SessionKind kind() {
+        return kind;
     }
 
     void start() {
@@ -83,11 +98,11 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
 
     @Override
     public Exchange onEnd() {
-        connection.flush();
-        lastWriteNanos = System.nanoTime();
+        session.wrote();
+        flushNow();
         subscribeAll();
         resumeFromLastEventId();
-        scheduleKeepAlive(keepAlive == null ? 0 : keepAlive.timeoutSeconds() * 1000L);
+        applyKeepAlive();
         if (instruct.hold().isEmpty()) {
             nextLinks.fetch("no hold"); // spec 1.5.3: the response continues at the next link
         } else if (nextLinks.present()) {
@@ -102,8 +117,8 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         if (body.isReadable() && !ended()) {
             bytesOut += body.readableBytes();
             connection.write(new DefaultHttpContent(body));
-            connection.flush();
-            lastWriteNanos = System.nanoTime();
+            session.wrote();
+            flushNow();
         } else {
             body.release();
         }
@@ -115,9 +130,30 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         subscriptions.replace(next.channels());
         next.keepAlive().ifPresent(k -> {
             keepAlive = k;
-            cancelTimers();
-            scheduleKeepAlive(k.timeoutSeconds() * 1000L);
+            applyKeepAlive();
         });
+    }
+
+    private void applyKeepAlive() {
+        if (keepAlive != null) {
+            session.keepAlive(keepAlive.timeoutSeconds() * 1000L, keepAlive.mode() == KeepAliveMode.IDLE);
+        }
+    }
+
+    /** Flushes, and lets the policy watch what the socket did not take. */
+    private void flushNow() {
+        connection.flush();
+        session.flushed();
+    }
+
+    @Override
+    public void flush() {
+        flushNow();
+    }
+
+    @Override
+    public void onClientWritabilityChanged(boolean writable) {
+        session.writabilityChanged();
     }
 
     @Override
@@ -168,15 +204,7 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
     }
 
     private void send(Message message, HttpStreamFormat format) {
-        long pending = SlowSubscribers.pendingBytes(connection.channel());
-        if (pending > maxPendingBytes) {
-            pubsub.counters().slowSubscribersDropped.increment();
-            pubsub.counters().deliveriesDropped.increment();
-            LOG.warn("conn={} {} dropped as a slow subscriber: {} bytes unsent (over subscriber_buffer_size {}) "
-                            + "on channel {}", request.connectionId(), connection.remoteAddress(), pending,
-                    maxPendingBytes, message.channel());
-            end();
-            connection.abort("slow subscriber on channel " + message.channel());
+        if (!session.admit(message.channel(), message.streamContentLength())) {
             return;
         }
         Filters.Outcome outcome = subscriptions.filter(message, format.contentFilters(), format.content());
@@ -189,7 +217,7 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
             if (chunk != null) {
                 bytesOut += message.streamContentLength();
                 connection.writeEncoded(chunk);
-                lastWriteNanos = System.nanoTime();
+                session.wrote();
             }
             return;
         }
@@ -202,7 +230,7 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         }
         bytesOut += content.readableBytes();
         connection.write(new DefaultHttpContent(content));
-        lastWriteNanos = System.nanoTime();
+        session.wrote();
     }
 
     /**
@@ -222,16 +250,16 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
     }
 
     /** The SSE event sent when a resume id is no longer in the channel's history. */
-    static final String RESET_EVENT = "holdfast-reset";
+    static final String RESET_EVENT = SubscriberSession.RESET_TYPE;
 
     private void onReplay(String channel, String lastEventId, ChannelHistory.Replay replay) {
         if (ended()) {
             return;
         }
         if (replay.gone()) {
-            String event = "event: " + RESET_EVENT + "\ndata: {\"channel\":\"" + jsonEscape(subscriptions.unprefixed(channel))
-                    + "\",\"last-id\":\"" + jsonEscape(lastEventId) + "\"}\n\n";
+            String event = SubscriberSession.resetSseEvent(subscriptions.unprefixed(channel), lastEventId);
             connection.write(new DefaultHttpContent(Unpooled.copiedBuffer(event, java.nio.charset.StandardCharsets.UTF_8)));
+            session.wrote();
         } else {
             for (var item : replay.items()) {
                 HttpStreamFormat format = item.httpStream().orElse(null);
@@ -246,11 +274,7 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
                 }
             }
         }
-        connection.flush();
-    }
-
-    private static String jsonEscape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+        flushNow();
     }
 
     private void close(String note) {
@@ -262,44 +286,17 @@ final class StreamHold extends Hold implements GripHandoff.StreamStart {
         connection.completeExchange(held.status().code(), bytesOut, request.keepAlive() && !connection.draining(), note);
     }
 
-    private void scheduleKeepAlive(long delayMillis) {
-        if (keepAlive == null || ended()) {
-            return;
-        }
-        // Pushpin takes a random 0-999 ms off each timer so that many streams do not fire at once.
-        long jittered = Math.max(1, delayMillis - ThreadLocalRandom.current().nextInt(1000));
-        keepAliveTimer = loop().schedule(this::onKeepAliveTimer, jittered, TimeUnit.MILLISECONDS);
-    }
-
-    private void onKeepAliveTimer() {
-        keepAliveTimer = null;
-        if (ended()) {
-            return;
-        }
-        long period = keepAlive.timeoutSeconds() * 1000L;
-        long quietMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastWriteNanos);
-        if (keepAlive.mode() == KeepAliveMode.IDLE && quietMillis + 1000 < period) {
-            scheduleKeepAlive(period - quietMillis + 999);
-            return;
-        }
-        if (SlowSubscribers.pendingBytes(connection.channel()) == 0) {
-            bytesOut += keepAlive.data().length;
-            connection.write(new DefaultHttpContent(Unpooled.wrappedBuffer(keepAlive.data())));
-            connection.flush();
-            lastWriteNanos = System.nanoTime();
-        }
-        scheduleKeepAlive(period);
+    private void writeKeepAlive() {
+        bytesOut += keepAlive.data().length;
+        connection.write(new DefaultHttpContent(Unpooled.wrappedBuffer(keepAlive.data())));
+        session.wrote();
+        flushNow();
     }
 
     @Override
     void cancelTimers() {
-        if (keepAliveTimer != null) {
-            keepAliveTimer.cancel(false);
-            keepAliveTimer = null;
-        }
-        if (ended()) {
-            nextLinks.cancel();
-        }
+        session.end();
+        nextLinks.cancel();
     }
 
     @Override

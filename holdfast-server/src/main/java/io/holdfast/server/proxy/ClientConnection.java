@@ -1,5 +1,6 @@
 package io.holdfast.server.proxy;
 
+import io.holdfast.server.listen.HandlerNames;
 import io.holdfast.server.route.Route;
 import io.holdfast.server.route.RouteTable;
 import io.holdfast.server.route.Target;
@@ -49,6 +50,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private final ProxyContext services;
     private final long id = IDS.incrementAndGet();
+    private final long openedNanos = System.nanoTime();
     private ChannelHandlerContext ctx;
     private String remoteAddress = "-";
 
@@ -66,6 +68,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private final boolean tlsListener;
     private ChannelHandlerContext codecContext;
+    private ClientDeadlines deadlines;
 
     public ClientConnection(ProxyContext services, boolean tlsListener) {
         this.services = services;
@@ -73,6 +76,9 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     public long id() { return id; }
+
+    /** When the connection was accepted ({@link System#nanoTime()}), for connection minutes. */
+    public long openedNanos() { return openedNanos; }
 
     /**
      * The connection's public id: {@code Connection-Id} towards WebSocket-over-HTTP origins and the
@@ -93,11 +99,16 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         if (remote instanceof InetSocketAddress inet) {
             remoteAddress = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
         }
+        // In front of the codec, to see a request's first bytes before they make a request.
+        deadlines = new ClientDeadlines(services.config().clientTimeouts(), this::onClientDeadline);
+        String before = ctx.pipeline().get(HandlerNames.HTTP_CODEC) != null ? HandlerNames.HTTP_CODEC : ctx.name();
+        ctx.pipeline().addBefore(before, HandlerNames.TIMEOUTS, deadlines);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         services.connections().add(this);
+        services.counters().connectionsAccepted.increment();
         ctx.fireChannelActive();
     }
 
@@ -124,6 +135,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void dispatch(Object msg) {
         if (msg instanceof HttpRequest req) {
+            deadlines.onHead();
             onRequest(req);
             if (msg instanceof HttpContent content) {
                 onContent(content);
@@ -145,7 +157,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             onMalformedRequest(req, result.cause());
             return;
         }
+        String hostProblem = RequestChecks.hostProblem(req);
+        if (hostProblem != null) {
+            refuse(req, HttpResponseStatus.BAD_REQUEST, hostProblem);
+            return;
+        }
         long start = System.nanoTime();
+        services.counters().requestsReceived.increment();
         boolean keepAlive = HttpUtil.isKeepAlive(req) && !draining;
         String uri = req.uri();
         String host = req.headers().get(HttpHeaderNames.HOST, "");
@@ -209,6 +227,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                     exchange = services.webSockets().start(this, request, first);
                     return;
                 }
+                String forged = RequestChecks.forgedEventsProblem(req, route, info);
+                if (forged != null) {
+                    LOG.info("conn={} {}: refused a plain request with WebSocket-over-HTTP events for over_http route {}",
+                            id, remoteAddress, route.describe());
+                    respondText(HttpResponseStatus.BAD_REQUEST, forged, false);
+                    return;
+                }
                 OriginExchange origin = new OriginExchange(this, request);
                 exchange = origin;
                 origin.start();
@@ -237,8 +262,6 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onMalformedRequest(HttpRequest req, Throwable cause) {
-        request = new RequestContext(id, req, "", req.uri(), null, new ClientInfo(remoteAddress, false, false, key()),
-                false, System.nanoTime(), null);
         HttpResponseStatus status;
         String message;
         if (cause instanceof TooLongHttpHeaderException) {
@@ -252,6 +275,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             status = HttpResponseStatus.BAD_REQUEST;
             message = "Malformed HTTP request: " + cause.getMessage();
         }
+        refuse(req, status, message);
+    }
+
+    /** Answers a request that is not forwarded anywhere, logs it once, and closes after the answer. */
+    private void refuse(HttpRequest req, HttpResponseStatus status, String message) {
+        request = new RequestContext(id, req, "", req.uri(), null, new ClientInfo(remoteAddress, false, false, key()),
+                false, System.nanoTime(), null);
         LOG.info("conn={} {}: {} ({})", id, remoteAddress, status, message);
         respondText(status, message, false);
     }
@@ -260,6 +290,13 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         boolean last = content instanceof LastHttpContent;
         if (content.decoderResult().isFailure()) {
             content.release();
+            if (exchange != null && !discardingBody && nothingWrittenYet()) {
+                // A broken body (an invalid chunk size): the origin's half-sent request is dropped and
+                // the client told why, rather than left with a bare close.
+                Exchange e = exchange;
+                exchange = null;
+                e.onClientClosed();
+            }
             if (exchange == null && request != null && !discardingBody) {
                 onMalformedRequest(request.request(), content.decoderResult().cause());
             } else {
@@ -287,6 +324,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         }
         if (last) {
             requestBodyDone = true;
+            deadlines.onBodyEnd();
         }
         if (exchange != null && !discardingBody) {
             exchange.onRequestContent(content);
@@ -294,6 +332,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             content.release();
             if (last && skippingBody) {
                 skippingBody = false;
+                deadlines.onAwaitNext();
                 processQueue();
             }
         }
@@ -331,12 +370,67 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
             releaseQueued();
             return;
         }
+        bodyPaused = false; // the exchange that paused reading is gone
         if (!requestBodyDone) {
             // Answered before the body was read (a local target, an error): skip the rest, then go on.
             skippingBody = true;
+            updateAutoRead();
             return;
         }
+        deadlines.onAwaitNext();
         processQueue();
+    }
+
+    /**
+     * A client timeout passed ({@link ClientDeadlines}). An unused or idle keep-alive connection is
+     * closed quietly (RFC 9112 §9.8 lets either side close an idle connection); a request begun
+     * but not sent in time is answered 408 when no response has started, else the connection closes.
+     */
+    private void onClientDeadline(ClientDeadlines.Phase phase, java.time.Duration limit) {
+        if (closed) {
+            return;
+        }
+        String after = limit.toMillis() % 1000 == 0 ? limit.toSeconds() + " s" : limit.toMillis() + " ms";
+        switch (phase) {
+            case FRESH, IDLE -> {
+                // Routine for browsers and pools, so not worth an info line per connection.
+                LOG.debug("conn={} {}: closing {} connection after {}", id, remoteAddress,
+                        phase == ClientDeadlines.Phase.FRESH ? "unused" : "idle keep-alive", after);
+                closed = true;
+                releaseQueued();
+                ctx.close();
+            }
+            case HEAD -> {
+                LOG.info("conn={} {}: 408, request head incomplete after {} (client_header_timeout)", id, remoteAddress,
+                        after);
+                respondText(HttpResponseStatus.REQUEST_TIMEOUT,
+                        "Request head not received within " + after + " (client_header_timeout).", false);
+            }
+            case BODY -> onBodyTimeout(after);
+            case ANSWERING -> { }
+        }
+    }
+
+    /** True while nothing of the current request's response is written, so an error status can still go out. */
+    private boolean nothingWrittenYet() {
+        return request != null
+                && (exchange == null || (exchange instanceof OriginExchange origin && !origin.responseStarted()));
+    }
+
+    private void onBodyTimeout(String after) {
+        if (!nothingWrittenYet()) {
+            abort("request body stalled for " + after + " (client_body_timeout)");
+            return;
+        }
+        if (exchange != null) {
+            Exchange e = exchange;
+            exchange = null;
+            e.onClientClosed();
+        }
+        LOG.info("conn={} {}: 408, request body stalled for {} (client_body_timeout)", id, remoteAddress, after);
+        discardingBody = true;
+        respondText(HttpResponseStatus.REQUEST_TIMEOUT,
+                "Request body stalled: nothing received for " + after + " (client_body_timeout).", false);
     }
 
     private void processQueue() {
@@ -370,6 +464,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     private void updateAutoRead() {
         boolean read = !bodyPaused && (queued == null || queued.size() < MAX_QUEUED_MESSAGES);
+        deadlines.onReadingPaused(!read);
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
@@ -412,6 +507,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closed = true;
         services.connections().remove(this);
+        services.counters().connectionClosed(openedNanos);
         Exchange e = exchange;
         exchange = null;
         if (e != null) {
@@ -436,6 +532,12 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!ctx.channel().isOpen()) {
+            // Writes still queued when the connection closed fail one by one (hundreds for a slow
+            // subscriber); the close was logged by whoever closed it. One line per event.
+            LOG.debug("conn={} {}: after close: {}", id, remoteAddress, cause.toString());
+            return;
+        }
         if (LOG.isDebugEnabled()) {
             LOG.debug("conn={} {}: error", id, remoteAddress, cause);
         } else {
@@ -465,7 +567,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
     public void writeEncoded(io.netty.buffer.ByteBuf encoded) {
         ChannelHandlerContext codec = codecContext;
         if (codec == null || codec.isRemoved()) {
-            codec = codecContext = ctx.pipeline().context(io.holdfast.server.listen.HandlerNames.HTTP_CODEC);
+            codec = codecContext = ctx.pipeline().context(HandlerNames.HTTP_CODEC);
         }
         if (codec == null) {
             encoded.release();

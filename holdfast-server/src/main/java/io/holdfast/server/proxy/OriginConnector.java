@@ -40,6 +40,8 @@ public final class OriginConnector {
     static final String HANDLER = "origin";
     /** Idle connections kept per target per event loop; more are closed on release. */
     static final int MAX_IDLE_PER_TARGET = 128;
+    /** Largest origin response head accepted; a larger one is answered 502. */
+    static final int MAX_RESPONSE_HEADER_SIZE = 64 * 1024;
 
     /**
      * What makes two origin connections interchangeable.
@@ -122,7 +124,7 @@ public final class OriginConnector {
                         }
                         p.addLast(CODEC, new HttpClientCodec(new HttpDecoderConfig()
                                 .setMaxInitialLineLength(16 * 1024)
-                                .setMaxHeaderSize(64 * 1024)
+                                .setMaxHeaderSize(MAX_RESPONSE_HEADER_SIZE)
                                 .setMaxChunkSize(64 * 1024), false, false));
                         p.addLast(IDLE, new IdleStateHandler(0, 0,
                                 config.originIdleTimeout().toMillis(), TimeUnit.MILLISECONDS));

@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
@@ -46,6 +48,8 @@ public final class OriginExchange implements Exchange, OriginListener {
     static final int MAX_JSONP_BODY = 1_000_000;
     /** Request body bytes held while no origin connection exists yet, before reading pauses. */
     private static final int MAX_PENDING_BODY = 64 * 1024;
+    /** The status Netty gives the placeholder message of a head whose status line did not parse. */
+    private static final int INVALID_STATUS = 999;
 
     private final ClientConnection client;
     private final RequestContext req;
@@ -238,6 +242,13 @@ public final class OriginExchange implements Exchange, OriginListener {
             return;
         }
         if (msg instanceof HttpResponse response) {
+            if (response.decoderResult().isFailure()) {
+                // Netty's invalid message (status 999 for a bad status line, or a head cut short at
+                // the bad header): never relay it, the client gets a 502 instead.
+                ReferenceCountUtil.release(msg);
+                onOriginBroken(malformedHead(response));
+                return;
+            }
             onResponseHead(response);
         }
         if (msg instanceof HttpContent content) {
@@ -245,6 +256,19 @@ public final class OriginExchange implements Exchange, OriginListener {
         } else if (!(msg instanceof HttpResponse)) {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    /** Names what is wrong with a response head the codec could not decode, for the 502 body and the log. */
+    static String malformedHead(HttpResponse response) {
+        Throwable cause = response.decoderResult().cause();
+        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        if (cause instanceof TooLongHttpHeaderException) {
+            return "the origin's response headers are over " + OriginConnector.MAX_RESPONSE_HEADER_SIZE + " bytes";
+        }
+        if (cause instanceof TooLongHttpLineException || response.status().code() == INVALID_STATUS) {
+            return "the origin's response does not start with a valid HTTP status line (" + detail + ")";
+        }
+        return "the origin's response has an invalid header (" + detail + ")";
     }
 
     private void onResponseHead(HttpResponse response) {
@@ -255,6 +279,7 @@ public final class OriginExchange implements Exchange, OriginListener {
             return;
         }
         cancelResponseTimer();
+        services.counters().originResponded(route.id().orElse("-"), code, req.startNanos());
         status = code;
         originKeepAlive = HttpUtil.isKeepAlive(response);
         if (!route.noGrip() && !req.client().trustedUpstream() && GripInstructParser.isGripResponse(response.headers())) {
@@ -335,7 +360,18 @@ public final class OriginExchange implements Exchange, OriginListener {
         releaseOrigin();
         CompositeByteBuf body = gripBody;
         gripBody = null;
-        Exchange next = services.gripHandoff().accept(client, req, gripResponse, body, requestBodyCopy);
+        Exchange next;
+        try {
+            next = services.gripHandoff().accept(client, req, gripResponse, body, requestBodyCopy);
+        } catch (RuntimeException e) {
+            // The instructions were valid (invalid ones get a 502) but the hold failed to start, maybe
+            // after writing: the client cannot be left waiting, and a response cannot be trusted.
+            LOG.warn("conn={} GRIP hand-off failed for {} {}: {}", req.connectionId(), req.request().method(),
+                    req.pathAndQuery(), e.toString());
+            LOG.debug("conn={} GRIP hand-off failure", req.connectionId(), e);
+            client.abort("GRIP hand-off failed: " + e);
+            return;
+        }
         client.replaceExchange(this, next);
     }
 
@@ -463,6 +499,7 @@ public final class OriginExchange implements Exchange, OriginListener {
 
     private void fail(HttpResponseStatus failure, String message) {
         finished = true;
+        services.counters().originFailures.increment();
         cancelResponseTimer();
         closeOrigin();
         releaseBuffers();

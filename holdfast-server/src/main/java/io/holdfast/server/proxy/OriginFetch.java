@@ -150,6 +150,11 @@ public final class OriginFetch implements OriginListener {
             return;
         }
         if (msg instanceof HttpResponse r) {
+            if (r.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                finishFailure(OriginExchange.malformedHead(r));
+                return;
+            }
             response = r;
             body = origin.alloc().compositeBuffer();
         }

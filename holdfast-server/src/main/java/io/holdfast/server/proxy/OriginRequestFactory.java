@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -25,7 +26,9 @@ import java.util.Map;
  * rules applied, and {@code Grip-Sig}/{@code Grip-Feature} added when the route has GRIP.
  */
 public final class OriginRequestFactory {
-    private static final String GRIP_PREFIX = "grip-";
+    /** Header prefixes only Holdfast may send to an origin. */
+    private static final List<String> RESERVED_PREFIXES = List.of("grip-", "meta-", "content-bytes-");
+    private static final String CONNECTION_ID = "connection-id";
     /** Pushpin's prefix for the {@code orig_headers} copies. */
     static final String ORIG_HEADER_MARK = "eb9bf0f5-";
     /** Request header naming the client connection; its implicit channel is {@code conn:<value>}. */
@@ -55,7 +58,7 @@ public final class OriginRequestFactory {
             headers.remove("Pushpin-Route");
         }
         if (!info.trustedUpstream()) {
-            removeGripHeaders(headers);
+            removeReservedHeaders(headers);
         }
         applyForwardedProtocol(headers, info);
         applyForwardedFor(headers, info);
@@ -87,13 +90,19 @@ public final class OriginRequestFactory {
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri, headers);
     }
 
-    private static void removeGripHeaders(HttpHeaders headers) {
+    /**
+     * Removes the headers only Holdfast may set towards an origin: {@code Grip-*} (spec 1.1), and the
+     * WebSocket-over-HTTP ones, {@code Connection-Id}, {@code Meta-*}, {@code Content-Bytes-*}
+     * (spec 2.2), which an origin trusts when {@code Grip-Sig} is valid. Pushpin strips only
+     * {@code Grip-*} from plain requests. Called for untrusted clients only, after trust was decided
+     * from the client's own {@code Grip-Sig}.
+     */
+    static void removeReservedHeaders(HttpHeaders headers) {
         Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         List<CharSequence> doomed = null;
         while (it.hasNext()) {
             CharSequence name = it.next().getKey();
-            if (name.length() >= GRIP_PREFIX.length()
-                    && name.subSequence(0, GRIP_PREFIX.length()).toString().equalsIgnoreCase(GRIP_PREFIX)) {
+            if (isReserved(name)) {
                 if (doomed == null) {
                     doomed = new ArrayList<>(2);
                 }
@@ -103,6 +112,15 @@ public final class OriginRequestFactory {
         if (doomed != null) {
             doomed.forEach(headers::remove);
         }
+    }
+
+    private static boolean isReserved(CharSequence name) {
+        for (String prefix : RESERVED_PREFIXES) {
+            if (name.length() >= prefix.length() && AsciiString.regionMatches(name, true, 0, prefix, 0, prefix.length())) {
+                return true;
+            }
+        }
+        return AsciiString.contentEqualsIgnoreCase(name, CONNECTION_ID);
     }
 
     // Spec 1.1: incoming copies are always removed; ours is added only for TLS clients.

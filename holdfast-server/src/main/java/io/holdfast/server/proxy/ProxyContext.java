@@ -20,6 +20,7 @@ public final class ProxyContext {
     private final GripHandoff gripHandoff;
     private WebSocketStarter webSockets;
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
+    private io.holdfast.server.stats.Counters counters = new io.holdfast.server.stats.Counters();
 
     public ProxyContext(HoldfastConfig config, LiveRoutes routes, OriginConnector connector, GripSigner signer,
                         LocalTarget testTarget, GripHandoff gripHandoff) {
@@ -43,6 +44,10 @@ public final class ProxyContext {
 
     /** Set once while wiring: the WebSocket sessions need this context themselves. */
     public void webSockets(WebSocketStarter starter) { this.webSockets = starter; }
+
+    /** Metrics sink; set once while wiring (a fresh one otherwise, so tests need not). */
+    public io.holdfast.server.stats.Counters counters() { return counters; }
+    public void counters(io.holdfast.server.stats.Counters c) { this.counters = c; }
 
     /** Open client connections; shutdown drains each. */
     public Set<ClientConnection> connections() { return connections; }

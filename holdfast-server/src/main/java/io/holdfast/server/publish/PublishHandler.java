@@ -95,7 +95,7 @@ final class PublishHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             write(ctx, req, response(HttpResponseStatus.BAD_REQUEST, e.getMessage(), type));
             return;
         }
-        pubsub.counters().publishRequests.increment();
+        pubsub.counters().publishRequest(io.holdfast.server.stats.PublishInput.HTTP);
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         // Answered when the bus took the items: at once alone, after Redis stored them in a cluster.
         pubsub.publish(items).whenComplete((done, failure) -> {

@@ -24,14 +24,25 @@ public final class PublishServer {
     private final HoldfastConfig config;
     private final PubSub pubsub;
     private Channel channel;
+    private io.holdfast.server.stats.Ops ops;
 
     public PublishServer(HoldfastConfig config, PubSub pubsub) {
         this.config = config;
         this.pubsub = pubsub;
     }
 
-    /** Fails when the API would be open to the network. */
+    /** Serves health, metrics, admin and the dashboard in front of the API (set before {@link #bind}). */
+    public void ops(io.holdfast.server.stats.Ops value) {
+        this.ops = value;
+    }
+
+    /**
+     * Fails when a publish input would be open to the network: the HTTP API without
+     * {@code publish_key}, or a ZeroMQ socket without {@code zmq_allow_non_loopback}
+     * ({@link ZmqInputs#checkExposure}); called before anything binds.
+     */
     public static void checkExposure(HoldfastConfig config) {
+        ZmqInputs.checkExposure(config);
         if (config.publishKey() != null) {
             return;
         }
@@ -61,6 +72,9 @@ public final class PublishServer {
                                 .setMaxHeaderSize(config.publishMaxHeadersSize())
                                 .setMaxInitialLineLength(config.publishMaxHeadersSize())));
                         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(config.publishMaxBodySize()));
+                        if (ops != null) {
+                            ch.pipeline().addLast("ops", new io.holdfast.server.stats.OpsHandler(ops, auth::check));
+                        }
                         ch.pipeline().addLast("publish", new PublishHandler(pubsub, auth));
                     }
                 });

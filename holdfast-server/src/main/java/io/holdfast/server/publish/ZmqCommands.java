@@ -2,6 +2,7 @@ package io.holdfast.server.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.GripProtocolException;
 import io.holdfast.grip.publish.PublishFormatException;
 import io.holdfast.grip.publish.PublishItem;
@@ -85,7 +86,7 @@ final class ZmqCommands {
         } catch (GripProtocolException e) {
             LOG.info("ZeroMQ command socket: bad request: {}", e.getMessage());
             reply = failure(BAD_REQUEST, e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
             LOG.warn("ZeroMQ command socket: request failed", e);
             reply = failure(INTERNAL_ERROR, e.toString());
         }
@@ -95,6 +96,14 @@ final class ZmqCommands {
         }
         out.putAll(reply);
         return encode(out, json);
+    }
+
+    /**
+     * The reply when {@link #handle} itself failed: {@code internal-error} in the request's framing,
+     * without an id (the request may not even have parsed).
+     */
+    static byte[] internalError(byte[] request, Throwable cause) {
+        return encode(failure(INTERNAL_ERROR, cause.toString()), request.length > 0 && request[0] == 'J');
     }
 
     private Map<String, Object> call(String method, Object args, JsonNode jsonArgs) {
@@ -123,7 +132,7 @@ final class ZmqCommands {
         } else {
             items = TNetStringItems.parseItems(args instanceof Map<?, ?> m ? m.get("items") : null);
         }
-        pubsub.counters().publishRequests.increment();
+        pubsub.counters().publishRequest(io.holdfast.server.stats.PublishInput.ZMQ_COMMAND);
         pubsub.publish(items);
         return success(null);
     }
@@ -132,6 +141,7 @@ final class ZmqCommands {
         Map<?, ?> a = args instanceof Map<?, ?> m ? m : Map.of();
         String channel = text(a.get("channel"));
         if (channel != null && !channel.isEmpty()) {
+            checkChannel("args.channel", channel);
             // Pushpin's refresh: WebSocket-over-HTTP subscribers of the channel call their origin.
             pubsub.publish(List.of(PublishItem.builder(channel).wsMessage(WsMessageFormat.refresh()).build()));
             return success(null);
@@ -141,6 +151,7 @@ final class ZmqCommands {
         }
         String cid = text(a.get("cid"));
         if (cid != null && !cid.isEmpty()) {
+            checkChannel("args.cid", Subscriptions.CONNECTION_CHANNEL_PREFIX + cid);
             if (!pubsub.hasSubscribers(Subscriptions.CONNECTION_CHANNEL_PREFIX + cid)) {
                 return failure(ITEM_NOT_FOUND, null);
             }
@@ -169,6 +180,14 @@ final class ZmqCommands {
             }
         }
         return success(connected);
+    }
+
+    /** The channel rules of every other input ({@link GripLimits}), as a bad-request. */
+    private static void checkChannel(String field, String channel) {
+        String problem = GripLimits.channelProblem(channel);
+        if (problem != null) {
+            throw new PublishFormatException("refresh: " + field + ": " + problem);
+        }
     }
 
     private static Map<String, Object> success(Object value) {

@@ -1,5 +1,6 @@
 package io.holdfast.server.publish;
 
+import io.holdfast.grip.GripLimits;
 import io.holdfast.grip.GripProtocolException;
 import io.holdfast.grip.publish.PublishItem;
 import io.holdfast.server.config.HandlerSettings;
@@ -9,7 +10,6 @@ import io.holdfast.server.pubsub.Subscriptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -47,6 +48,17 @@ import org.zeromq.ZMQException;
  * pending set and poke the thread through a non-blocking pipe. Received items go to
  * {@link PubSub#publish}, which hands them to the loops. Queues are bounded by each socket's receive
  * high-water mark; an invalid message is logged with the socket's name and dropped.
+ *
+ * <p>No single input can stop the thread: a message whose handling fails (however it fails,
+ * {@link StackOverflowError} included) is logged, counted in {@link #droppedMessages()} and
+ * skipped; a channel that cannot become a SUB topic (longer than
+ * {@link GripLimits#MAX_CHANNEL_BYTES}, which JeroMQ's recursive topic trie would not survive) is
+ * logged, counted in {@link #refusedSubscriptions()} and left out; the command socket answers
+ * every request, {@code internal-error} included. The loop ends only on {@link #close()}.
+ *
+ * <p>ZeroMQ has no authentication here, so {@link #checkExposure} refuses to bind beyond loopback
+ * unless {@code [holdfast] zmq_allow_non_loopback=true}, as the HTTP publish API refuses without
+ * {@code publish_key}.
  */
 public final class ZmqInputs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ZmqInputs.class);
@@ -66,6 +78,12 @@ public final class ZmqInputs implements AutoCloseable {
      * turns that 30 s gap into 2 s. A real handshake on the same network takes milliseconds.
      */
     private static final int CONNECT_HANDSHAKE_MILLIS = 2000;
+    /**
+     * Poll rounds in a row that may fail before the thread gives up: one bad message never fails a
+     * round (handlers catch their own), so this many means the sockets themselves are broken, and
+     * going on would only spin and flood the log.
+     */
+    private static final int MAX_FAILED_ROUNDS = 100;
 
     private final PubSub pubsub;
     private final ZMQ.Context context;
@@ -83,6 +101,8 @@ public final class ZmqInputs implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The SUB socket's topics; only the ZeroMQ thread touches it. Null without a SUB socket. */
     private final ZmqSubTopics topics;
+    private final LongAdder droppedMessages = new LongAdder();
+    private final LongAdder refusedSubscriptions = new LongAdder();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -91,7 +111,7 @@ public final class ZmqInputs implements AutoCloseable {
                       Runnable recover) {
         this.pubsub = pubsub;
         this.statsSocket = statsSocket;
-        this.topics = sub == null ? null : new ZmqSubTopics(sub, pubsub, handler);
+        this.topics = sub == null ? null : new ZmqSubTopics(sub, pubsub, handler, refusedSubscriptions);
         this.stats = statsSocket == null ? null
                 : new ZmqStats(handler, pubsub.counters(), frame -> statsSocket.send(frame, ZMQ.DONTWAIT));
         this.context = context;
@@ -113,6 +133,7 @@ public final class ZmqInputs implements AutoCloseable {
      * @throws IllegalStateException if a socket cannot bind; nothing is left open then
      */
     public static ZmqInputs start(HoldfastConfig config, PubSub pubsub, Runnable recover) {
+        checkExposure(config);
         ZMQ.Context context = ZMQ.context(1);
         List<ZMQ.Socket> opened = new ArrayList<>();
         Pipe pipe = null;
@@ -188,6 +209,27 @@ public final class ZmqInputs implements AutoCloseable {
     /** The endpoints as bound (ephemeral ports resolved). */
     public ZmqEndpoints endpoints() {
         return endpoints;
+    }
+
+    /** Messages (PULL, SUB or command requests) refused as invalid or dropped after a failure. */
+    public long droppedMessages() {
+        return droppedMessages.sum();
+    }
+
+    /** Channels never subscribed on the SUB socket: too long for a topic, or the subscribe failed. */
+    public long refusedSubscriptions() {
+        return refusedSubscriptions.sum();
+    }
+
+    /**
+     * Fails before anything binds when a {@code tcp://} socket would listen beyond loopback without
+     * {@code [holdfast] zmq_allow_non_loopback=true} (with it: a warning); {@code ipc://} and a
+     * connecting SUB socket pass.
+     *
+     * @throws IllegalStateException naming the config key, the endpoint and the two ways out
+     */
+    public static void checkExposure(HoldfastConfig config) {
+        ZmqExposure.check(config);
     }
 
     private static ZMQ.Socket socket(ZMQ.Context context, SocketType type, List<ZMQ.Socket> opened) {
@@ -286,24 +328,41 @@ public final class ZmqInputs implements AutoCloseable {
             int commandAt = command == null ? -1 : poller.register(command, ZMQ.Poller.POLLIN);
             syncInterest();
             long timeout = timers();
+            int failedRounds = 0;
             while (running) {
-                poller.poll(timeout); // a socket, the wake-up pipe, close() or the next timer ends the wait
-                if (!running) {
-                    break;
-                }
-                if (poller.pollin(wakeAt)) {
-                    drainWakePipe();
-                }
-                syncInterest();
-                timeout = timers();
-                if (pullAt >= 0 && poller.pollin(pullAt)) {
-                    readPull();
-                }
-                if (subAt >= 0 && poller.pollin(subAt)) {
-                    readSub();
-                }
-                if (commandAt >= 0 && poller.pollin(commandAt)) {
-                    readCommand();
+                try {
+                    poller.poll(timeout); // a socket, the wake-up pipe, close() or the next timer ends the wait
+                    if (!running) {
+                        break;
+                    }
+                    if (poller.pollin(wakeAt)) {
+                        drainWakePipe();
+                    }
+                    syncInterest();
+                    timeout = timers();
+                    if (pullAt >= 0 && poller.pollin(pullAt)) {
+                        readPull();
+                    }
+                    if (subAt >= 0 && poller.pollin(subAt)) {
+                        readSub();
+                    }
+                    if (commandAt >= 0 && poller.pollin(commandAt)) {
+                        readCommand();
+                    }
+                    failedRounds = 0;
+                } catch (ZMQException e) {
+                    if (!running || e.getErrorCode() == ZMQ.Error.ETERM.getCode()) {
+                        break; // the context is closing: nothing more to read
+                    }
+                    if (!roundFailed(++failedRounds, e)) {
+                        break;
+                    }
+                } catch (IOException | RuntimeException | StackOverflowError e) {
+                    // Handlers below catch their own failures; this is the last line, so one bad round never ends the loop.
+                    timeout = 1000; // timers() may be what failed: look again in a second rather than never
+                    if (!roundFailed(++failedRounds, e)) {
+                        break;
+                    }
                 }
             }
         } catch (Throwable t) {
@@ -320,6 +379,16 @@ public final class ZmqInputs implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Logs a failed poll round; false when {@link #MAX_FAILED_ROUNDS} in a row failed and the thread should stop. */
+    private boolean roundFailed(int inARow, Throwable e) {
+        if (inARow >= MAX_FAILED_ROUNDS) {
+            LOG.error("ZeroMQ publish inputs: {} poll rounds in a row failed; stopping them", inARow, e);
+            return false;
+        }
+        LOG.warn("ZeroMQ publish inputs: a poll round failed; going on", e);
+        return true;
     }
 
     private void drainWakePipe() throws IOException {
@@ -339,7 +408,12 @@ public final class ZmqInputs implements AutoCloseable {
         for (Iterator<String> it = pendingInterest.iterator(); it.hasNext(); ) {
             String channel = it.next();
             it.remove();
-            topics.changed(channel, now);
+            try {
+                topics.changed(channel, now);
+            } catch (RuntimeException | StackOverflowError e) {
+                refusedSubscriptions.increment();
+                LOG.warn("ZeroMQ SUB: (un)subscribing \"{}\" failed; going on", GripLimits.printable(channel), e);
+            }
         }
     }
 
@@ -373,7 +447,8 @@ public final class ZmqInputs implements AutoCloseable {
                 publish(ZmqFrames.item(frame, null));
             } catch (GripProtocolException e) {
                 drop("PULL", e.getMessage());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
+                droppedMessages.increment();
                 LOG.warn("ZeroMQ PULL {}: message dropped after an error", endpoints.pull(), e);
             }
         }
@@ -399,7 +474,8 @@ public final class ZmqInputs implements AutoCloseable {
                 publish(ZmqFrames.item(body, ZmqFrames.channel(topic)));
             } catch (GripProtocolException e) {
                 drop("SUB", e.getMessage());
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | StackOverflowError e) {
+                droppedMessages.increment();
                 LOG.warn("ZeroMQ SUB {}: message dropped after an error", endpoints.sub(), e);
             }
         }
@@ -412,14 +488,21 @@ public final class ZmqInputs implements AutoCloseable {
             return;
         }
         skipRest(command);
-        byte[] reply = commands.handle(request);
+        byte[] reply;
+        try {
+            reply = commands.handle(request);
+        } catch (RuntimeException | StackOverflowError e) { // e.g. encoding the answer; a REP must answer regardless
+            droppedMessages.increment();
+            LOG.warn("ZeroMQ command {}: request failed", endpoints.command(), e);
+            reply = ZmqCommands.internalError(request, e);
+        }
         if (!command.send(reply, 0)) {
             LOG.warn("ZeroMQ command {}: could not send a reply", endpoints.command());
         }
     }
 
     private void publish(PublishItem item) {
-        pubsub.counters().publishRequests.increment();
+        pubsub.counters().publishRequest(io.holdfast.server.stats.PublishInput.ZMQ);
         pubsub.publish(List.of(item));
     }
 
@@ -434,6 +517,7 @@ public final class ZmqInputs implements AutoCloseable {
     }
 
     private void drop(String socket, String reason) {
+        droppedMessages.increment();
         String at = switch (socket) {
             case "PULL" -> endpoints.pull();
             case "SUB" -> String.join(",", endpoints.sub());

@@ -1,5 +1,6 @@
 package io.holdfast.server.publish;
 
+import io.holdfast.grip.GripLimits;
 import io.holdfast.server.config.HandlerSettings;
 import io.holdfast.server.pubsub.PubSub;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.ZMQ;
@@ -19,6 +21,10 @@ import org.zeromq.ZMQ;
  * {@code \x00channel} and {@code \x01channel} for every poll. One second after a topic is newly
  * subscribed, the held requests on it ask their origin again ({@code update_on_first_subscription},
  * Pushpin 1.41), which covers what was published before the subscription reached the publisher.
+ *
+ * <p>A channel longer than {@link GripLimits#MAX_CHANNEL_BYTES} never becomes a topic (logged and
+ * counted): every input checks names, but one can also be built after them (a route prefix), and
+ * JeroMQ's topic trie recurses once per byte, so a 7,000-byte topic overflows the thread's stack.
  *
  * <p>Used on the ZeroMQ thread only; times are {@link System#nanoTime()}.
  */
@@ -34,18 +40,29 @@ final class ZmqSubTopics {
     /** Topics just subscribed, and when to update the held requests on them. */
     private final Map<String, Long> firstSubscriptions = new HashMap<>();
 
-    ZmqSubTopics(ZMQ.Socket sub, PubSub pubsub, HandlerSettings handler) {
+    private final LongAdder refused;
+
+    /** @param refused counts channels left out for their length */
+    ZmqSubTopics(ZMQ.Socket sub, PubSub pubsub, HandlerSettings handler, LongAdder refused) {
         this.sub = sub;
         this.pubsub = pubsub;
         this.handler = handler;
+        this.refused = refused;
     }
 
     /** A channel's interest may have changed: subscribe, or start its linger. */
     void changed(String channel, long now) {
         if (pubsub.hasSubscribers(channel)) {
             lingering.remove(channel);
-            if (subscribed.add(channel)) {
+            if (!subscribed.contains(channel)) {
+                String problem = GripLimits.channelProblem(channel);
+                if (problem != null) {
+                    refused.increment();
+                    LOG.warn("ZeroMQ SUB: not subscribing \"{}\": {}", GripLimits.printable(channel), problem);
+                    return;
+                }
                 sub.subscribe(channel.getBytes(StandardCharsets.UTF_8));
+                subscribed.add(channel);
                 LOG.debug("ZeroMQ SUB: subscribed to {}", channel);
                 if (handler.updateOnFirstSubscription()) {
                     firstSubscriptions.put(channel, now + HandlerSettings.FIRST_SUBSCRIPTION_DELAY.toNanos());

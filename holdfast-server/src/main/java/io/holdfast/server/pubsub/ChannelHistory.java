@@ -89,6 +89,16 @@ public final class ChannelHistory {
         return found ? new Replay(out, false) : new Replay(List.of(), true);
     }
 
+    /** Every item the channel still holds, oldest first (admin API). */
+    List<PublishItem> all(String channel, long nowNanos) {
+        ArrayDeque<Entry> entries = channels.get(channel);
+        if (entries == null) {
+            return List.of();
+        }
+        expire(entries, nowNanos);
+        return entries.stream().map(Entry::item).toList();
+    }
+
     private void expire(ArrayDeque<Entry> entries, long nowNanos) {
         Iterator<Entry> it = entries.iterator();
         while (it.hasNext() && nowNanos - it.next().atNanos() > ttlNanos) {

@@ -181,6 +181,11 @@ public final class LocalSequencer implements PublishSequencer {
         });
     }
 
+    @Override
+    public java.util.concurrent.CompletableFuture<List<PublishItem>> history(String channel) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> history.all(channel, System.nanoTime()), thread);
+    }
+
     /** Whether a channel keeps history (decides if a resume is possible at all). */
     @Override
     public boolean historyEnabled(String channel) {

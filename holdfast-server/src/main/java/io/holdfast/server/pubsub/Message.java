@@ -2,15 +2,18 @@ package io.holdfast.server.pubsub;
 
 import io.holdfast.grip.publish.PublishItem;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A published item prepared once for every subscriber: payload bytes are wrapped in buffers here,
- * on the publishing thread, and each subscriber writes a retained duplicate of the same buffer, so
- * a publish to N connections copies nothing N times. Reference counted: each event-loop shard holds
+ * A published item prepared once for every subscriber: payload bytes are copied into direct
+ * buffers here, once, on the publishing thread, and each subscriber writes a retained duplicate of
+ * the same buffer, so a publish to N connections copies nothing N times. (Heap buffers were tried:
+ * the socket transports copy every heap buffer into a fresh direct one per write, so a slow
+ * subscriber's queue cost its full size in direct memory, per subscriber; see issue 10.) Reference counted: each event-loop shard holds
  * a reference while it delivers.
  */
 public final class Message extends AbstractReferenceCounted {
@@ -23,12 +26,20 @@ public final class Message extends AbstractReferenceCounted {
     public Message(PublishItem item, String channel) {
         this.item = item;
         this.channel = channel;
-        this.streamContent = item.httpStream()
-                .map(f -> f.content() == null ? null : Unpooled.wrappedBuffer(f.content()))
-                .orElse(null);
-        this.streamChunk = streamContent == null || !streamContent.isReadable() ? null : chunk(streamContent);
+        byte[] stream = item.httpStream().map(f -> f.content()).orElse(null);
+        if (stream == null) {
+            this.streamChunk = null;
+            this.streamContent = null;
+        } else if (stream.length == 0) {
+            this.streamChunk = null;
+            this.streamContent = Unpooled.EMPTY_BUFFER;
+        } else {
+            this.streamChunk = chunk(stream);
+            int head = streamChunk.readableBytes() - stream.length - CRLF.length;
+            this.streamContent = streamChunk.retainedSlice(head, stream.length);
+        }
         this.wsContent = item.wsMessage()
-                .map(f -> f.content() == null ? null : Unpooled.wrappedBuffer(f.content()))
+                .map(f -> f.content() == null ? null : direct(f.content()))
                 .orElse(null);
     }
 
@@ -59,10 +70,17 @@ public final class Message extends AbstractReferenceCounted {
         return streamChunk == null ? null : streamChunk.retainedDuplicate();
     }
 
-    private static ByteBuf chunk(ByteBuf content) {
-        byte[] head = (Integer.toHexString(content.readableBytes()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        return Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(head), content.retainedDuplicate(),
-                Unpooled.wrappedBuffer(CRLF));
+    private static ByteBuf chunk(byte[] content) {
+        byte[] head = (Integer.toHexString(content.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuf chunk = ByteBufAllocator.DEFAULT.directBuffer(head.length + content.length + CRLF.length);
+        return chunk.writeBytes(head).writeBytes(content).writeBytes(CRLF);
+    }
+
+    private static ByteBuf direct(byte[] content) {
+        if (content.length == 0) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        return ByteBufAllocator.DEFAULT.directBuffer(content.length).writeBytes(content);
     }
 
     private static final byte[] CRLF = {'\r', '\n'};

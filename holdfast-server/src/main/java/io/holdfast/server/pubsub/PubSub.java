@@ -1,7 +1,11 @@
 package io.holdfast.server.pubsub;
 
 import io.holdfast.grip.publish.PublishItem;
+import io.holdfast.server.config.UnsentBudget;
 import io.holdfast.server.stats.Counters;
+import io.netty.util.internal.PlatformDependent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -22,20 +26,57 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * publish order.
  */
 public final class PubSub {
+    private static final Logger LOG = LoggerFactory.getLogger(PubSub.class);
     private final Map<EventExecutor, Shard> shards = new IdentityHashMap<>();
     private final Shard[] shardList;
     private final Counters counters;
     /** Channel → how many shards have local subscribers; a key exists exactly while anyone is subscribed. */
     private final ConcurrentHashMap<String, Integer> interest = new ConcurrentHashMap<>();
     private final List<InterestListener> interestListeners = new CopyOnWriteArrayList<>();
+    private final UnsentBytes unsentBytes;
     private volatile PublishSequencer sequencer;
 
+    /** With the default unsent-bytes budget, derived from the maximum direct memory. */
     public PubSub(EventLoopGroup group, Counters counters) {
+        this(group, counters, UnsentBudget.DEFAULT);
+    }
+
+    public PubSub(EventLoopGroup group, Counters counters, UnsentBudget budget) {
         this.counters = counters;
         for (EventExecutor executor : group) {
             shards.put(executor, new Shard((EventLoop) executor, this));
         }
         this.shardList = shards.values().toArray(new Shard[0]);
+        long[] limits = budget.resolve(PlatformDependent.maxDirectMemory(), shardList.length);
+        this.unsentBytes = new UnsentBytes(group, limits[0], limits[1]);
+        counters.gauge("unsent_bytes", unsentBytes::total);
+        counters.gauge("unsent_bytes_max", unsentBytes::totalMax);
+        // Direct memory as Netty counts it (its own allocations) and as the JDK does (java.nio.Bits).
+        counters.gauge("direct_memory_netty", () -> Math.max(0, PlatformDependent.usedDirectMemory()));
+        counters.gauge("direct_memory_nio", PubSub::nioDirectMemory);
+        LOG.debug("unsent bytes budget: {} in all, {} per event loop (max direct memory {})", limits[0], limits[1],
+                PlatformDependent.maxDirectMemory());
+        if (!PlatformDependent.useDirectBufferNoCleaner() && !WARNED_BITS.getAndSet(true)) {
+            LOG.warn("Netty allocates direct memory through java.nio.Bits, which can stall event loops when it runs "
+                    + "short; start with 'java -jar holdfast.jar' or the holdfast script (or add "
+                    + "--add-opens java.base/java.nio=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true)");
+        }
+    }
+
+    private static long nioDirectMemory() {
+        for (var pool : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if ("direct".equals(pool.getName())) {
+                return pool.getMemoryUsed();
+            }
+        }
+        return 0;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_BITS = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The budget all subscribers' unsent bytes share (see {@link SubscriberSession}). */
+    public UnsentBytes unsentBytes() {
+        return unsentBytes;
     }
 
     public Counters counters() {
@@ -69,6 +110,7 @@ public final class PubSub {
      * and exceptionally when the bus refused them (Redis down): the publisher must then get an error.
      */
     public CompletableFuture<Void> publish(List<PublishItem> items) {
+        counters.itemsReceived.add(items.size());
         PublishSequencer s = sequencer;
         if (s != null) {
             return s.publish(items);
@@ -101,19 +143,28 @@ public final class PubSub {
             return;
         }
         counters.itemsPublished.add(items.size());
+        long fannedOut = System.nanoTime();
         List<Message> messages = new ArrayList<>(items.size());
         for (PublishItem item : items) {
             messages.add(new Message(item, item.channel()));
         }
         for (Shard shard : shardList) {
             messages.forEach(Message::retain);
-            shard.loop().execute(() -> {
-                try {
-                    counters.deliveries.add(shard.deliver(messages));
-                } finally {
-                    messages.forEach(Message::release);
-                }
-            });
+            try {
+                shard.loop().execute(() -> {
+                    try {
+                        int n = shard.deliver(messages);
+                        counters.deliveries.add(n);
+                        if (n > 0) {
+                            counters.publishWritten(fannedOut, System.nanoTime());
+                        }
+                    } finally {
+                        messages.forEach(Message::release);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                messages.forEach(Message::release); // the payloads are direct memory: give them back
+            }
         }
         messages.forEach(Message::release);
     }
@@ -249,5 +300,42 @@ public final class PubSub {
         for (InterestListener l : interestListeners) {
             l.onInterestChanged(channel);
         }
+    }
+
+    /**
+     * Subscriber counts per channel over all loops (implicit {@code conn:}/{@code user:} channels
+     * included; callers filter). Each loop counts its own shard; completes once all have. Any thread.
+     */
+    public java.util.concurrent.CompletableFuture<Map<String, Integer>> subscriberCounts() {
+        java.util.concurrent.CompletableFuture<?>[] parts = new java.util.concurrent.CompletableFuture<?>[shardList.length];
+        Map<String, Integer> total = new ConcurrentHashMap<>();
+        for (int i = 0; i < shardList.length; i++) {
+            Shard shard = shardList[i];
+            parts[i] = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                Map<String, Integer> local = new java.util.HashMap<>();
+                shard.addSubscriberCounts(local);
+                local.forEach((c, n) -> total.merge(c, n, Integer::sum));
+            }, shard.loop());
+        }
+        return java.util.concurrent.CompletableFuture.allOf(parts).thenApply(v -> total);
+    }
+
+    /**
+     * Runs {@code action} on each subscriber of {@code channel}, on that subscriber's own loop, and
+     * collects the results (admin API: show or disconnect a connection or a user). Any thread.
+     */
+    public <T> java.util.concurrent.CompletableFuture<List<T>> withSubscribersOf(String channel,
+            java.util.function.Function<Subscriber, T> action) {
+        java.util.concurrent.CompletableFuture<?>[] parts = new java.util.concurrent.CompletableFuture<?>[shardList.length];
+        List<T> results = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < shardList.length; i++) {
+            Shard shard = shardList[i];
+            parts[i] = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (Subscriber s : shard.subscribersOf(channel)) {
+                    results.add(action.apply(s));
+                }
+            }, shard.loop());
+        }
+        return java.util.concurrent.CompletableFuture.allOf(parts).thenApply(v -> List.copyOf(results));
     }
 }

@@ -31,6 +31,16 @@ public interface PublishSequencer extends AutoCloseable {
      */
     void replay(String channel, String lastId, EventLoop loop, Consumer<ChannelHistory.Replay> callback);
 
+    /**
+     * The items a channel's history holds now, oldest first (admin API); any thread. A sequencer that
+     * cannot list them answers with a failed future.
+     */
+    default java.util.concurrent.CompletableFuture<java.util.List<io.holdfast.grip.publish.PublishItem>> history(
+            String channel) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this node's sequencer cannot list history"));
+    }
+
     /** Whether a channel keeps history (decides if a resume is possible at all). */
     boolean historyEnabled(String channel);
 

@@ -13,12 +13,15 @@ import java.util.Map;
  * with its last subscriber, so idle channels cost nothing.
  */
 final class Shard {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Shard.class);
     private final EventLoop loop;
     private final PubSub owner;
     private final Map<String, LinkedHashSet<Subscriber>> channels = new HashMap<>();
     private final List<Subscriber> batch = new ArrayList<>();
     private final java.util.Set<Subscriber> touched =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Deliveries of the current batch per {@link io.holdfast.server.stats.SessionKind}, added to the counters once. */
+    private final int[] deliveriesByKind = new int[io.holdfast.server.stats.SessionKind.values().length];
     private volatile int channelCount;
     private volatile long subscriptionCount;
 
@@ -92,8 +95,13 @@ final class Shard {
                 int n = batch.size();
                 for (int i = 0; i < n; i++) {
                     Subscriber s = batch.get(i);
-                    s.deliver(message);
-                    touched.add(s);
+                    try {
+                        s.deliver(message);
+                        deliveriesByKind[s.kind().ordinal()]++;
+                        touched.add(s);
+                    } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                        failed(s, "delivery on channel " + message.channel(), e);
+                    }
                 }
                 batch.clear();
                 deliveries += n;
@@ -102,16 +110,51 @@ final class Shard {
             batch.clear();
         }
         flushTouched();
+        countDeliveriesByKind();
         return deliveries;
+    }
+
+    private void countDeliveriesByKind() {
+        io.holdfast.server.stats.SessionKind[] kinds = io.holdfast.server.stats.SessionKind.values();
+        for (int i = 0; i < deliveriesByKind.length; i++) {
+            if (deliveriesByKind[i] != 0) {
+                owner.counters().delivered(kinds[i], deliveriesByKind[i]);
+                deliveriesByKind[i] = 0;
+            }
+        }
+    }
+
+    /** Subscriber counts of this loop's channels, added into {@code out} (admin API, dashboard). */
+    void addSubscriberCounts(Map<String, Integer> out) {
+        channels.forEach((channel, subs) -> out.merge(channel, subs.size(), Integer::sum));
     }
 
     private void flushTouched() {
         try {
             for (Subscriber s : touched) {
-                s.flush();
+                try {
+                    s.flush();
+                } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                    failed(s, "flush", e);
+                }
             }
         } finally {
             touched.clear();
+        }
+    }
+
+    /**
+     * One subscriber's delivery threw (a bad item, a broken connection, direct memory exhausted):
+     * counted, and that subscriber ends itself with one log line; the loop goes on with the others.
+     */
+    private void failed(Subscriber s, String what, Throwable e) {
+        owner.counters().deliveryFailures.increment();
+        owner.counters().deliveriesDropped.increment();
+        LOG.debug("{}: {} failed", s.describe(), what, e);
+        try {
+            s.deliveryFailed(e);
+        } catch (RuntimeException again) {
+            LOG.debug("{}: could not end after a failed delivery", s.describe(), again);
         }
     }
 

@@ -33,6 +33,8 @@ public final class Subscriptions implements Filters.Context {
     private Set<String> routeChannels;
     private String connectionChannel;
     private String userChannel;
+    private final long createdMillis = System.currentTimeMillis();
+    private io.holdfast.server.stats.SessionKind countedKind;
 
     /**
      * @param routePrefix the route's channel {@code prefix} ("" if none)
@@ -49,6 +51,20 @@ public final class Subscriptions implements Filters.Context {
     public void subscribeConnection(String connectionKey) {
         connectionChannel = CONNECTION_CHANNEL_PREFIX + connectionKey;
         pubsub.subscribe(connectionChannel, owner);
+        if (countedKind == null) {
+            countedKind = owner.kind();
+            pubsub.counters().sessionChanged(countedKind, 1);
+        }
+    }
+
+    /** When this subscriber began (wall clock), for the admin API. */
+    public long createdMillis() {
+        return createdMillis;
+    }
+
+    /** The connection's public key ({@code conn:<key>}), or null before it is subscribed. */
+    public String connectionKey() {
+        return connectionChannel == null ? null : connectionChannel.substring(CONNECTION_CHANNEL_PREFIX.length());
     }
 
     /**
@@ -241,6 +257,10 @@ public final class Subscriptions implements Filters.Context {
         if (userChannel != null) {
             pubsub.unsubscribe(userChannel, owner);
             userChannel = null;
+        }
+        if (countedKind != null) {
+            pubsub.counters().sessionChanged(countedKind, -1);
+            countedKind = null;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.holdfast.server.testapp;
 
+import io.holdfast.grip.GripLimits;
 import io.holdfast.server.proxy.ClientConnection;
 import io.holdfast.server.proxy.Exchange;
 import io.holdfast.server.proxy.GripHandoff;
@@ -19,15 +20,20 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The built-in {@code test} target (spec 5.6, and Fastly's Fanout starter-kit paths, including the
  * {@code /test/websocket} echo): a tiny origin
  * inside Holdfast that answers with real GRIP instructions, so a new user can hold a stream and
  * publish to it with no app of their own. Its responses go through the same {@link GripHandoff} as
- * any origin's. Channels come from {@code ?channel=}, default {@code test}.
+ * any origin's. Channels come from {@code ?channel=}, default {@code test}; a name that breaks
+ * {@link GripLimits} (empty, or over {@link GripLimits#MAX_CHANNEL_BYTES}) is the client's mistake
+ * and gets 400 with the shared error text, before anything subscribes.
  */
 public final class TestTarget implements LocalTarget {
+    private static final Logger LOG = LoggerFactory.getLogger(TestTarget.class);
     public static final String DEFAULT_CHANNEL = "test";
     /** Keep-alive for the SSE endpoint: an SSE comment every 20 s keeps idle proxies from cutting it. */
     private static final String SSE_KEEP_ALIVE = ":\\n\\n; format=cstring; timeout=20";
@@ -45,6 +51,15 @@ public final class TestTarget implements LocalTarget {
         QueryStringDecoder query = new QueryStringDecoder(request.pathAndQuery());
         String path = localPath(request, query.path());
         List<String> channels = query.parameters().getOrDefault("channel", List.of(DEFAULT_CHANNEL));
+        for (String channel : channels) {
+            String problem = GripLimits.channelProblem(channel);
+            if (problem != null) {
+                LOG.info("conn={} from {}: test target refused: channel: {}", connection.id(),
+                        connection.remoteAddress(), problem);
+                connection.respondText(HttpResponseStatus.BAD_REQUEST, "channel: " + problem, request.keepAlive());
+                return null;
+            }
+        }
         if (WebSocketAccept.isUpgrade(request.request()) && (path.equals("/websocket") || path.equals("/ws"))) {
             // Null when the handshake was malformed; the client has had its 400 then.
             return TestWebSocketSession.accept(connection, request, pubsub, channels);

@@ -141,6 +141,9 @@ public final class ClientWebSocket extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!ctx.channel().isOpen()) {
+            return; // queued writes failing after the close, which was logged once (issue 10, defect 7)
+        }
         if (cause instanceof TooLongFrameException || cause instanceof DecompressionException) {
             // A DecompressionException is a permessage-deflate message inflating past the limit.
             LOG.info("conn={} WebSocket message too large: {}", connectionId, cause.getMessage());

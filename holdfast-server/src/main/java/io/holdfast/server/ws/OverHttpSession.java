@@ -139,6 +139,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
         ch.pipeline().get(OriginChannelHandler.class).attach(this);
         ch.config().setAutoRead(true);
         FullHttpRequest post = requests.build(target, inFlight.events(), meta(), inFlight.replayedBytes());
+        connection.services().counters().wsOverHttpRequests.increment();
         ch.writeAndFlush(post).addListener(f -> {
             if (f.isSuccess() && origin == ch) {
                 requestWritten = true;
@@ -168,6 +169,7 @@ final class OverHttpSession extends WsSession implements OriginListener {
         long base = connection.services().config().webSocketRetryDelay().toMillis() << retries;
         long delay = base + ThreadLocalRandom.current().nextLong(Math.min(1000, base));
         retries++;
+        connection.services().counters().wsOverHttpRetries.increment();
         LOG.info("conn={} ws-over-http request to {} failed ({}); retry {}/{} in {} ms", connection.id(),
                 target.describe(), reason, retries, max, delay);
         retryTimer = loop().schedule(this::acquire, delay, TimeUnit.MILLISECONDS);

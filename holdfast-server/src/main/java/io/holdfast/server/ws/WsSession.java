@@ -9,8 +9,8 @@ import io.holdfast.server.proxy.RequestContext;
 import io.holdfast.server.pubsub.Filters;
 import io.holdfast.server.pubsub.Message;
 import io.holdfast.server.pubsub.PubSub;
-import io.holdfast.server.pubsub.SlowSubscribers;
 import io.holdfast.server.pubsub.Subscriber;
+import io.holdfast.server.pubsub.SubscriberSession;
 import io.holdfast.server.pubsub.Subscriptions;
 import io.holdfast.server.route.Target;
 import io.netty.buffer.ByteBuf;
@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * What every client WebSocket shares, whatever answers it (WebSocket-over-HTTP origin, passthrough
  * origin, built-in test target): its channel subscriptions and {@code ws-message} delivery (spec
  * 2.4), the GRIP control messages that act at the edge (spec 2.3: subscribe, unsubscribe, detach,
- * set-meta, keep-alive, send-delayed, flush-delayed, close), the slow-client cut-off, and one clean
- * teardown however the socket ends.
+ * set-meta, keep-alive, send-delayed, flush-delayed, close), and one clean teardown however the
+ * socket ends. Keep-alives, the slow-subscriber cut-off and the reset message are the shared
+ * {@link SubscriberSession} policy, the same as for HTTP streams.
  */
 public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(WsSession.class);
@@ -48,9 +48,8 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     protected ClientWebSocket socket;
     private boolean detached;
     private boolean ended;
-    private long lastClientWriteNanos = System.nanoTime();
+    private final SubscriberSession session;
     private ControlMessage.KeepAlive keepAlive;
-    private ScheduledFuture<?> keepAliveTimer;
     private WebSocketFrame delayed;
     private ScheduledFuture<?> delayedTimer;
     private long messagesIn;
@@ -62,6 +61,22 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
         this.pubsub = pubsub;
         this.subscriptions = new Subscriptions(pubsub, this, request.route().prefix().orElse(""),
                 connection.services().config().connectionSubscriptionMax());
+        this.session = new SubscriberSession(pubsub, connection.channel(),
+                connection.services().config().subscriberBufferSize(), new SubscriberSession.Owner() {
+                    @Override
+                    public void onKeepAlive() {
+                        if (keepAlive != null) {
+                            sendToClient(frame(keepAlive.messageType(), Unpooled.wrappedBuffer(keepAlive.content())));
+                        }
+                    }
+
+                    @Override
+                    public void onCutOff(String reason) {
+                        // At once, no close frame: it would wait behind everything the client is not reading.
+                        connection.abort(reason);
+                        end("cut off as a slow subscriber");
+                    }
+                });
     }
 
     // ---- client socket ----
@@ -74,8 +89,9 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
         }
         messagesOut++;
         socket.send(frame);
+        session.wrote();
         socket.flush();
-        lastClientWriteNanos = System.nanoTime();
+        session.flushed();
     }
 
     protected boolean detached() {
@@ -130,6 +146,21 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     }
 
     @Override
+    public io.holdfast.server.stats.SessionKind kind() {
+        return io.holdfast.server.stats.SessionKind.WEBSOCKET;
+    }
+
+    @Override
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    @Override
+    public void disconnect() {
+        closeClient(WebSocketCloseStatus.POLICY_VIOLATION.code(), "disconnected by an operator", "admin disconnect");
+    }
+
+    @Override
     public String statsMode() {
         return "ws";
     }
@@ -150,15 +181,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     }
 
     private void deliverSend(WsMessageFormat format, Message message) {
-        long pending = SlowSubscribers.pendingBytes(socket.channel());
-        int limit = connection.services().config().subscriberBufferSize();
-        if (pending > limit) {
-            pubsub.counters().slowSubscribersDropped.increment();
-            pubsub.counters().deliveriesDropped.increment();
-            LOG.warn("conn={} {} dropped as a slow WebSocket subscriber: {} bytes unsent (over "
-                    + "subscriber_buffer_size {}) on channel {}", connection.id(), connection.remoteAddress(), pending,
-                    limit, message.channel());
-            closeClient(WebSocketCloseStatus.TRY_AGAIN_LATER.code(), "too slow", "slow subscriber");
+        if (!session.admit(message.channel(), format.content() == null ? 0 : format.content().length)) {
             return;
         }
         Filters.Outcome outcome = subscriptions.filter(message, format.contentFilters(), format.content());
@@ -168,13 +191,27 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
         messagesOut++;
         socket.send(frame(format.type(), outcome.content() != null ? Unpooled.wrappedBuffer(outcome.content())
                 : message.wsContent()));
-        lastClientWriteNanos = System.nanoTime();
+        session.wrote();
     }
 
     @Override
     public void flush() {
         if (socket != null) {
             socket.flush();
+            session.flushed();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "conn=" + connection.id() + " " + connection.remoteAddress();
+    }
+
+    @Override
+    public void deliveryFailed(Throwable cause) {
+        if (!ended) {
+            connection.abort("delivery failed: " + cause);
+            end("delivery failed");
         }
     }
 
@@ -223,7 +260,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     }
 
     /** The text message a WebSocket client gets when its resume id is no longer in the history. */
-    static final String RESET_TYPE = "holdfast-reset";
+    static final String RESET_TYPE = SubscriberSession.RESET_TYPE;
 
     /**
      * Beyond Pushpin: subscribes and replays the channel's history after {@code lastId}, before live
@@ -239,8 +276,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
                 return;
             }
             if (replay.gone()) {
-                sendToClient(new TextWebSocketFrame("{\"type\":\"" + RESET_TYPE + "\",\"channel\":\""
-                        + channel.replace("\"", "\\\"") + "\",\"last-id\":\"" + lastId.replace("\"", "\\\"") + "\"}"));
+                sendToClient(new TextWebSocketFrame(SubscriberSession.resetJson(channel, lastId, true)));
                 return;
             }
             for (var item : replay.items()) {
@@ -254,7 +290,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
                     }
                 }
             }
-            socket.flush();
+            flush();
         });
     }
 
@@ -263,35 +299,9 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
     }
 
     private void setKeepAlive(ControlMessage.KeepAlive k) {
-        cancel(keepAliveTimer);
-        keepAliveTimer = null;
         keepAlive = k.content() == null ? null : k;
-        scheduleKeepAlive(keepAlive == null ? 0 : keepAlive.timeoutSeconds() * 1000L);
-    }
-
-    private void scheduleKeepAlive(long delayMillis) {
-        if (keepAlive == null || ended) {
-            return;
-        }
-        long jittered = Math.max(1, delayMillis - ThreadLocalRandom.current().nextInt(1000));
-        keepAliveTimer = loop().schedule(this::onKeepAliveTimer, jittered, TimeUnit.MILLISECONDS);
-    }
-
-    private void onKeepAliveTimer() {
-        keepAliveTimer = null;
-        if (keepAlive == null || ended) {
-            return;
-        }
-        long period = keepAlive.timeoutSeconds() * 1000L;
-        long quiet = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastClientWriteNanos);
-        if (keepAlive.mode() == io.holdfast.grip.instruct.KeepAliveMode.IDLE && quiet + 1000 < period) {
-            scheduleKeepAlive(period - quiet + 999);
-            return;
-        }
-        if (SlowSubscribers.pendingBytes(socket.channel()) == 0) {
-            sendToClient(frame(keepAlive.messageType(), Unpooled.wrappedBuffer(keepAlive.content())));
-        }
-        scheduleKeepAlive(period);
+        session.keepAlive(keepAlive == null ? 0 : keepAlive.timeoutSeconds() * 1000L,
+                keepAlive != null && keepAlive.mode() == io.holdfast.grip.instruct.KeepAliveMode.IDLE);
     }
 
     private void sendDelayed(ControlMessage.SendDelayed d) {
@@ -340,7 +350,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
         }
         ended = true;
         subscriptions.clear();
-        cancel(keepAliveTimer);
+        session.end();
         cancel(delayedTimer);
         if (delayed != null) {
             delayed.release();
@@ -362,6 +372,7 @@ public abstract class WsSession implements Exchange, Subscriber, ClientWebSocket
 
     @Override
     public void onClientWritabilityChanged(boolean writable) {
+        session.writabilityChanged();
     }
 
     @Override

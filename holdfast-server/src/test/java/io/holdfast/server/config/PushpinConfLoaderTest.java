@@ -154,6 +154,20 @@ class PushpinConfLoaderTest {
     }
 
     @Test
+    void clientTimeoutsAreReadInSecondsAndDefaultToNginxs(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("pushpin.conf");
+        Files.writeString(conf, "[holdfast]\nclient_header_timeout=10\nclient_body_timeout=2.5\n");
+        HoldfastConfig c = PushpinConfLoader.load(conf).builder().build();
+        assertThat(c.clientTimeouts()).isEqualTo(new ClientTimeouts(Duration.ofSeconds(10), Duration.ofMillis(2500),
+                ClientTimeouts.DEFAULT_KEEPALIVE_TIMEOUT));
+        Files.writeString(conf, "[holdfast]\nclient_keepalive_timeout=0\n");
+        assertThat(PushpinConfLoader.load(conf).builder().build().clientTimeouts().keepAlive()).isZero();
+        Files.writeString(conf, "[holdfast]\nclient_body_timeout=-1\n");
+        assertThatThrownBy(() -> PushpinConfLoader.load(conf))
+                .hasMessageContaining("pushpin.conf:2").hasMessageContaining("client_body_timeout");
+    }
+
+    @Test
     void pushpinLogLevelsMapToNames() {
         assertThat(LogLevels.fromPushpin("0")).isEqualTo("error");
         assertThat(LogLevels.fromPushpin("2")).isEqualTo("info");

@@ -24,6 +24,19 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Sends the bytes and returns everything received until the server closes, waiting up to 20 s for
+     * each read: for answers that must end in a close, even on a loaded machine's first request.
+     */
+    public static String exchangeUntilClose(int port, String request) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return readUntilClose(s.getInputStream());
+        }
+    }
+
     static String readUntilClose(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[8192];
