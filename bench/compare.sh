@@ -223,7 +223,7 @@ start_proxy() { # name scenario
     # shellcheck disable=SC2086
     "${nice_cmd[@]}" java $HOLDFAST_JAVA_OPTS -jar "$work/holdfast.jar" --port "127.0.0.1:$HOLDFAST_PORT" \
       --publish-port "127.0.0.1:$HOLDFAST_PUBLISH_PORT" --route "* 127.0.0.1:$ORIGIN_PORT,over_http" \
-      --log-level warn > "$work/logs/holdfast-$sc.log" 2>&1 &
+      > "$work/logs/holdfast-$sc.log" 2>&1 &   # default settings: the access log is on (issue 14)
     proxy_pid=$!
     pids+=("$proxy_pid")
     wait_http "http://127.0.0.1:$HOLDFAST_PORT/plain" && \

@@ -72,6 +72,8 @@ public final class HoldfastServer implements AutoCloseable {
     private final List<InetSocketAddress> httpsAddresses = new ArrayList<>();
     private InetSocketAddress publishAddress;
     private volatile ZmqInputs zmqInputs;
+    private final io.holdfast.server.mqtt.MqttServer mqttServer;
+    private InetSocketAddress mqttAddress;
     private volatile RedisBus redisBus;
     private volatile boolean closed;
 
@@ -95,6 +97,8 @@ public final class HoldfastServer implements AutoCloseable {
                 new TestTarget(handoff, pubsub), handoff);
         this.proxy.webSockets(new WebSockets(pubsub));
         this.publishServer = new PublishServer(config, pubsub);
+        this.mqttServer = config.mqtt().enabled()
+                ? new io.holdfast.server.mqtt.MqttServer(config.mqtt(), pubsub, workers) : null;
         this.proxy.counters(counters);
         this.health = new Health(() -> routes.current().size());
         Metrics metrics = new Metrics(counters, new Metrics.Source() {
@@ -173,6 +177,10 @@ public final class HoldfastServer implements AutoCloseable {
         publishAddress = publishServer.bind(boss, publishLoop, transport);
         if (config.zmq()) {
             zmqInputs = ZmqInputs.start(config, pubsub, this::recover);
+        }
+        if (mqttServer != null) {
+            mqttAddress = mqttServer.bind(boss, workers, transport);
+            LOG.info("MQTT 3.1.1 and 5.0 on {}", format(mqttAddress));
         }
         if (config.metrics().prometheusListener() != null) {
             metricsServer = new MetricsServer(ops.metrics());
@@ -254,6 +262,12 @@ public final class HoldfastServer implements AutoCloseable {
     public int httpPort() { return httpAddresses.get(0).getPort(); }
     public List<InetSocketAddress> httpAddresses() { return List.copyOf(httpAddresses); }
     public int publishPort() { return publishAddress.getPort(); }
+
+    /** The bound MQTT port, or -1 when {@code [mqtt]} is off. */
+    public int mqttPort() { return mqttAddress == null ? -1 : mqttAddress.getPort(); }
+
+    /** The MQTT broker, or null when {@code [mqtt]} is off. */
+    public io.holdfast.server.mqtt.MqttBroker mqttBroker() { return mqttServer == null ? null : mqttServer.broker(); }
     public List<InetSocketAddress> httpsAddresses() { return List.copyOf(httpsAddresses); }
     /** Where the ZeroMQ publish sockets are bound; empty when {@code [holdfast] zmq=false}. */
     public Optional<ZmqEndpoints> zmqEndpoints() {
@@ -289,6 +303,9 @@ public final class HoldfastServer implements AutoCloseable {
             ch.close().syncUninterruptibly();
         }
         publishServer.close();
+        if (mqttServer != null) {
+            mqttServer.close();
+        }
         if (zmqInputs != null) {
             zmqInputs.close();
         }

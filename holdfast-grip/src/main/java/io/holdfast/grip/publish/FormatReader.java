@@ -29,6 +29,8 @@ final class FormatReader {
     static final String HTTP_RESPONSE = "http-response";
     static final String HTTP_STREAM = "http-stream";
     static final String WS_MESSAGE = "ws-message";
+    static final String MQTT = "mqtt";
+    private static final Set<String> MQTT_FIELDS = Set.of("content", "content-bin", "qos", "retain");
 
     private static final Set<String> HTTP_RESPONSE_FIELDS = Set.of("action", "code", "reason", "headers", "body",
             "body-bin", "body-patch", "content-filters");
@@ -138,6 +140,21 @@ final class FormatReader {
             throw new JsonFieldException(path, "requires content or content-bin");
         }
         return new WsMessageFormat(action, type, content, code, reason, filters);
+    }
+
+    /** The {@code mqtt} format: {@code content} or {@code content-bin} (may be empty), {@code qos}, {@code retain}. */
+    static MqttFormat mqtt(JsonNode node, String path) {
+        JsonFields.requireObject(node, path);
+        checkFields(node, path, MQTT_FIELDS);
+        byte[] bin = JsonFields.optBase64(node, path, "content-bin");
+        byte[] text = JsonFields.optUtf8(node, path, "content");
+        Integer qos = JsonFields.optInt(node, path, "qos", 0, 2);
+        Boolean retain = JsonFields.optBoolean(node, path, "retain");
+        byte[] content = bin != null ? bin : text;
+        if (content == null) {
+            throw new JsonFieldException(path, "requires content or content-bin");
+        }
+        return new MqttFormat(content, qos == null ? 0 : qos, retain != null && retain);
     }
 
     private static Action action(JsonNode node, String path, Set<Action> allowed) {

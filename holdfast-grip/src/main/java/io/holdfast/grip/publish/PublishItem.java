@@ -27,6 +27,7 @@ public final class PublishItem {
     private final HttpResponseFormat httpResponse;
     private final HttpStreamFormat httpStream;
     private final WsMessageFormat wsMessage;
+    private final MqttFormat mqtt;
 
     /**
      * @param channel      channel name, non-empty
@@ -43,6 +44,17 @@ public final class PublishItem {
     public PublishItem(String channel, String id, String prevId, Map<String, String> meta, boolean noSeq,
                        Integer size, HttpResponseFormat httpResponse, HttpStreamFormat httpStream,
                        WsMessageFormat wsMessage) {
+        this(channel, id, prevId, meta, noSeq, size, httpResponse, httpStream, wsMessage, null);
+    }
+
+    /**
+     * As the nine-argument constructor, with an {@code mqtt} payload for MQTT subscribers (or null).
+     *
+     * @throws IllegalArgumentException if the channel is empty, size negative, or no format is given
+     */
+    public PublishItem(String channel, String id, String prevId, Map<String, String> meta, boolean noSeq,
+                       Integer size, HttpResponseFormat httpResponse, HttpStreamFormat httpStream,
+                       WsMessageFormat wsMessage, MqttFormat mqtt) {
         Objects.requireNonNull(channel, "channel");
         if (channel.isEmpty()) {
             throw new IllegalArgumentException("channel: empty");
@@ -54,9 +66,10 @@ public final class PublishItem {
         if (size != null && size < 0) {
             throw new IllegalArgumentException("size: " + size + " (expected: >= 0)");
         }
-        if (httpResponse == null && httpStream == null && wsMessage == null) {
+        if (httpResponse == null && httpStream == null && wsMessage == null && mqtt == null) {
             throw new IllegalArgumentException("no formats specified");
         }
+        this.mqtt = mqtt;
         this.channel = channel;
         this.id = id;
         this.prevId = prevId;
@@ -114,9 +127,14 @@ public final class PublishItem {
         return Optional.ofNullable(wsMessage);
     }
 
+    /** The payload for MQTT subscribers, if the publisher gave one. */
+    public Optional<MqttFormat> mqtt() {
+        return Optional.ofNullable(mqtt);
+    }
+
     /** This item on another channel (e.g. with the route prefix prepended). */
     public PublishItem withChannel(String newChannel) {
-        return new PublishItem(newChannel, id, prevId, meta, noSeq, size, httpResponse, httpStream, wsMessage);
+        return new PublishItem(newChannel, id, prevId, meta, noSeq, size, httpResponse, httpStream, wsMessage, mqtt);
     }
 
     @Override
@@ -124,19 +142,20 @@ public final class PublishItem {
         return o instanceof PublishItem p && channel.equals(p.channel) && Objects.equals(id, p.id)
                 && Objects.equals(prevId, p.prevId) && meta.equals(p.meta) && noSeq == p.noSeq
                 && Objects.equals(size, p.size) && Objects.equals(httpResponse, p.httpResponse)
-                && Objects.equals(httpStream, p.httpStream) && Objects.equals(wsMessage, p.wsMessage);
+                && Objects.equals(httpStream, p.httpStream) && Objects.equals(wsMessage, p.wsMessage)
+                && Objects.equals(mqtt, p.mqtt);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(channel, id, prevId, meta, noSeq, size, httpResponse, httpStream, wsMessage);
+        return Objects.hash(channel, id, prevId, meta, noSeq, size, httpResponse, httpStream, wsMessage, mqtt);
     }
 
     @Override
     public String toString() {
         return "PublishItem[channel=" + channel + ", id=" + id + ", prevId=" + prevId + ", meta=" + meta
                 + ", noSeq=" + noSeq + ", size=" + size + ", httpResponse=" + httpResponse + ", httpStream="
-                + httpStream + ", wsMessage=" + wsMessage + "]";
+                + httpStream + ", wsMessage=" + wsMessage + (mqtt == null ? "" : ", mqtt=" + mqtt) + "]";
     }
 
     /** Builds a {@link PublishItem}; for publishers and tests. */
@@ -151,6 +170,7 @@ public final class PublishItem {
         private HttpResponseFormat httpResponse;
         private HttpStreamFormat httpStream;
         private WsMessageFormat wsMessage;
+        private MqttFormat mqtt;
 
         private Builder(String channel) {
             this.channel = channel;
@@ -196,8 +216,13 @@ public final class PublishItem {
             return this;
         }
 
+        public Builder mqtt(MqttFormat f) {
+            this.mqtt = f;
+            return this;
+        }
+
         public PublishItem build() {
-            return new PublishItem(channel, id, prevId, meta, noSeq, size, httpResponse, httpStream, wsMessage);
+            return new PublishItem(channel, id, prevId, meta, noSeq, size, httpResponse, httpStream, wsMessage, mqtt);
         }
     }
 }

@@ -129,7 +129,9 @@ public final class PublishRequestParser {
         node = JsonFields.value(formats, FormatReader.WS_MESSAGE);
         WsMessageFormat wsMessage = node == null ? null
                 : FormatReader.wsMessage(node, JsonFields.path(prefix, FormatReader.WS_MESSAGE));
-        if (httpResponse == null && httpStream == null && wsMessage == null) {
+        node = JsonFields.value(formats, FormatReader.MQTT);
+        MqttFormat mqtt = node == null ? null : FormatReader.mqtt(node, JsonFields.path(prefix, FormatReader.MQTT));
+        if (httpResponse == null && httpStream == null && wsMessage == null && mqtt == null) {
             throw new JsonFieldException("", "no formats specified");
         }
 
@@ -137,11 +139,11 @@ public final class PublishRequestParser {
         Boolean noSeq = JsonFields.optBoolean(item, "", "no-seq");
         Integer size = JsonFields.optInt(item, "", "size", 0, Integer.MAX_VALUE);
         return new PublishItem(channel, id, prevId, meta, noSeq != null && noSeq, size, httpResponse, httpStream,
-                wsMessage);
+                wsMessage, mqtt);
     }
 
     private static boolean isFormatName(String name) {
         return name.equals(FormatReader.HTTP_RESPONSE) || name.equals(FormatReader.HTTP_STREAM)
-                || name.equals(FormatReader.WS_MESSAGE);
+                || name.equals(FormatReader.WS_MESSAGE) || name.equals(FormatReader.MQTT);
     }
 }

@@ -51,6 +51,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--publish-port", paramLabel = "[ADDR:]PORT", description = "Publish API address (default 127.0.0.1:5561).")
     String publishPort;
 
+    @Option(names = "--mqtt-port", paramLabel = "[ADDR:]PORT",
+            description = "Accept MQTT 3.1.1 and 5.0 clients here (default: off; host default 127.0.0.1).")
+    String mqttPort;
+
     @Option(names = "--redis", paramLabel = "URL",
             description = "Join a cluster through Redis (sets [cluster] redis_url), e.g. redis://127.0.0.1:6379.")
     String redis;
@@ -144,6 +148,9 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (publishPort != null) {
             b.publishListener(ListenAddress.parse(publishPort, HoldfastConfig.DEFAULT_PUBLISH_HOST));
+        }
+        if (mqttPort != null) {
+            b.mqtt(b.mqtt().withListener(ListenAddress.parse(mqttPort, io.holdfast.server.config.MqttConfig.DEFAULT_HOST)));
         }
         if (routesFile != null) {
             b.routesFile(routesFile.toAbsolutePath());

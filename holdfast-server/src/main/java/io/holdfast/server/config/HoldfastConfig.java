@@ -96,6 +96,7 @@ public final class HoldfastConfig {
     private final ClusterConfig cluster;
     private final OutboundPolicySettings outboundPolicy;
     private final HandlerSettings handler;
+    private final MqttConfig mqtt;
     private final List<String> origHeadersNeedMark;
 
     private HoldfastConfig(Builder b) {
@@ -154,6 +155,7 @@ public final class HoldfastConfig {
         cluster = b.cluster;
         outboundPolicy = b.outboundPolicy;
         handler = b.handler;
+        mqtt = b.mqtt;
         origHeadersNeedMark = List.copyOf(b.origHeadersNeedMark);
     }
 
@@ -261,6 +263,9 @@ public final class HoldfastConfig {
     public OutboundPolicySettings outboundPolicy() { return outboundPolicy; }
     /** Stats socket, subscription linger and first-subscription updates ({@code [handler]}). */
     public HandlerSettings handler() { return handler; }
+
+    /** The MQTT listener and broker ({@code [mqtt]}); off unless a port is set. */
+    public MqttConfig mqtt() { return mqtt; }
     /** {@code orig_headers_need_mark}: client headers copied for {@code orig_headers} only when sent marked. */
     public List<String> origHeadersNeedMark() { return origHeadersNeedMark; }
 
@@ -347,6 +352,7 @@ public final class HoldfastConfig {
         private ClusterConfig cluster = ClusterConfig.NONE;
         private OutboundPolicySettings outboundPolicy = OutboundPolicySettings.DEFAULT;
         private HandlerSettings handler = HandlerSettings.DEFAULT;
+        private MqttConfig mqtt = MqttConfig.DEFAULT;
         private List<String> origHeadersNeedMark = List.of();
 
         private Builder() {}
@@ -407,6 +413,7 @@ public final class HoldfastConfig {
             cluster = c.cluster;
             outboundPolicy = c.outboundPolicy;
             handler = c.handler;
+            mqtt = c.mqtt;
             origHeadersNeedMark = c.origHeadersNeedMark;
         }
 
@@ -659,6 +666,13 @@ public final class HoldfastConfig {
         }
 
         public HandlerSettings handler() { return handler; }
+
+        public Builder mqtt(MqttConfig value) {
+            mqtt = java.util.Objects.requireNonNull(value, "mqtt");
+            return this;
+        }
+
+        public MqttConfig mqtt() { return mqtt; }
 
         public Builder origHeadersNeedMark(List<String> value) {
             origHeadersNeedMark = List.copyOf(value);

@@ -172,6 +172,13 @@ public final class PushpinConfLoader {
                         case "handler.update_on_first_subscription" ->
                                 b.handler(b.handler().withUpdateOnFirstSubscription(bool(e)));
                         case "holdfast.history_ttl" -> b.historyTtl(seconds(e));
+                        case "mqtt.port" -> b.mqtt(b.mqtt().withListener(e.value().isBlank() ? null
+                                : ListenAddress.parse(e.value(), MqttConfig.DEFAULT_HOST)));
+                        case "mqtt.max_packet_size" -> b.mqtt(b.mqtt().withMaxPacketSize(intValue(e)));
+                        case "mqtt.max_inflight" -> b.mqtt(b.mqtt().withMaxInflight(intValue(e)));
+                        case "mqtt.max_queued" -> b.mqtt(b.mqtt().withMaxQueued(intValue(e)));
+                        case "mqtt.session_expiry" -> b.mqtt(b.mqtt().withSessionExpiry(seconds(e)));
+                        case "mqtt.channel_prefix" -> b.mqtt(b.mqtt().withChannelPrefix(e.value()));
                         case "cluster.redis_url" -> b.cluster(b.cluster().withRedisUrl(e.value().strip()));
                         case "cluster.redis_cluster" -> b.cluster(b.cluster().withRedisCluster(bool(e)));
                         case "cluster.node_id" -> b.cluster(b.cluster().withNodeId(e.value().strip()));

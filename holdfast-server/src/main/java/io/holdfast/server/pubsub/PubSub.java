@@ -148,6 +148,10 @@ public final class PubSub {
         for (PublishItem item : items) {
             messages.add(new Message(item, item.channel()));
         }
+        FanOutTap tap = fanOutTap;
+        if (tap != null) {
+            tap.onFanOut(messages);
+        }
         for (Shard shard : shardList) {
             messages.forEach(Message::retain);
             try {
@@ -167,6 +171,24 @@ public final class PubSub {
             }
         }
         messages.forEach(Message::release);
+    }
+
+    /**
+     * Sees every batch of messages {@link #fanOut} hands to the shards, whatever their channels: how
+     * subscriptions that are not one channel name (MQTT's {@code +}/{@code #} topic filters) learn of
+     * publishes, without a scan in every shard. Called on the publishing thread, before the shards
+     * deliver; it must be quick and must {@link Message#retain} any message it keeps past the call.
+     */
+    @FunctionalInterface
+    public interface FanOutTap {
+        void onFanOut(List<Message> messages);
+    }
+
+    private volatile FanOutTap fanOutTap;
+
+    /** Installs the one fan-out tap (the MQTT broker), or removes it with null. */
+    public void fanOutTap(FanOutTap tap) {
+        fanOutTap = tap;
     }
 
     /**
