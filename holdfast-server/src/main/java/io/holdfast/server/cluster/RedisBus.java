@@ -149,6 +149,11 @@ public final class RedisBus implements PublishSequencer {
         return nodeId;
     }
 
+    /** Whether Redis is reachable now (both connections up); cheap, for readiness and metrics. */
+    public boolean redisConnected() {
+        return link.connected();
+    }
+
     public ClusterStats clusterStats() {
         return stats;
     }
