@@ -37,7 +37,7 @@ class ClusterOpsTest {
     }
 
     private Holdfast node(String id) throws Exception {
-        Holdfast n = Holdfast.start(b -> b.cluster(ClusterConfig.NONE.withRedisUrl(redis.url()).withNodeId(id)), "* test");
+        Holdfast n = Holdfast.start(b -> b.historyChannels(List.of("h*")).cluster(ClusterConfig.NONE.withRedisUrl(redis.url()).withNodeId(id)), "* test");
         nodes.add(n);
         return n;
     }
@@ -96,5 +96,27 @@ class ClusterOpsTest {
         assertThat(onB.value("holdfast_publishes_total", "input", "http")).isEqualTo(0);
         String text = ops(b, "/metrics").body();
         assertThat(text).doesNotContain("channel=\"x\"");
+    }
+
+    @Test
+    void adminHistoryOnAnyNodeReadsTheChannelsStreamInRedis() throws Exception {
+        Holdfast a = node("a");
+        Holdfast b = node("b");
+        for (String id : List.of("1", "2")) {
+            HttpResponse<String> r = a.publish("{\"items\":[{\"channel\":\"h1\",\"id\":\"" + id
+                    + "\",\"formats\":{\"http-stream\":{\"content\":\"m" + id + "\\n\"}}}]}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        HttpResponse<String> history = ops(b, "/admin/history?channel=h1");
+        assertThat(history.statusCode()).as(history.body()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode items =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(history.body()).get("items");
+        assertThat(items).hasSize(2);
+        assertThat(items.get(0).get("id").asText()).isEqualTo("1");
+        assertThat(items.get(1).get("formats").get("http-stream").get("content").asText()).isEqualTo("m2\n");
+        assertThat(ops(b, "/admin/history?channel=other").statusCode()).isEqualTo(404);
+
+        redis.kill();
+        await().atMost(Duration.ofSeconds(15)).until(() -> ops(b, "/admin/history?channel=h1").statusCode() == 503);
     }
 }
