@@ -119,4 +119,15 @@ class ClusterOpsTest {
         redis.kill();
         await().atMost(Duration.ofSeconds(15)).until(() -> ops(b, "/admin/history?channel=h1").statusCode() == 503);
     }
+
+    @Test
+    void dashboardFeedShowsThisNodeAndWhetherRedisIsConnected() throws Exception {
+        Holdfast a = node("a");
+        StreamClients.Stream feed = clients.open(a.server().publishPort(), "/dashboard/events");
+        await().atMost(Duration.ofSeconds(10)).until(() -> feed.body().contains("a (this node, Redis connected)"));
+        assertThat(feed.body()).contains("\"mode\":\"cluster\"");
+
+        redis.kill();
+        await().atMost(Duration.ofSeconds(15)).until(() -> feed.body().contains("a (this node, Redis NOT connected)"));
+    }
 }
