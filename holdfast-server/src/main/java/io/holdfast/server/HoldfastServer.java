@@ -111,6 +111,23 @@ public final class HoldfastServer implements AutoCloseable {
         this.publishServer.ops(ops);
     }
 
+    /** Tells the operations side about the cluster: readiness needs Redis, metrics and dashboard show it. */
+    private void clusterOps(RedisBus bus) {
+        health.addCheck("redis", () -> bus.redisConnected() ? null : "Redis is not reachable");
+        ops.metrics().cluster(new Metrics.ClusterSource() {
+            @Override public String nodeId() { return bus.nodeId(); }
+            @Override public boolean redisConnected() { return bus.redisConnected(); }
+            @Override public long channelsSubscribed() { return bus.clusterStats().channelsSubscribed.get(); }
+            @Override public java.util.Map<String, Long> counters() {
+                java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+                bus.stats().forEach((k, v) -> out.put(k.substring("cluster_".length()), v));
+                return out;
+            }
+        });
+        ops.dashboard().clusterNodes(() -> List.of(bus.nodeId() + " (this node, Redis "
+                + (bus.redisConnected() ? "connected" : "NOT connected") + ")"));
+    }
+
     private long minutesOfOpenConnections() {
         long now = System.nanoTime();
         long minutes = 0;
@@ -173,6 +190,7 @@ public final class HoldfastServer implements AutoCloseable {
             // Before any publish input opens: every publish goes through Redis from the first one.
             redisBus = RedisBus.start(pubsub, config, httpAddresses.isEmpty() ? 0 : httpAddresses.get(0).getPort());
             pubsub.sequencer(redisBus);
+            clusterOps(redisBus);
         }
         publishAddress = publishServer.bind(boss, publishLoop, transport);
         if (config.zmq()) {

@@ -107,6 +107,7 @@ final class ClusterReceiver {
     private Track want(String channel) {
         Track t = new Track();
         tracks.put(channel, t);
+        stats.channelsSubscribed.set(tracks.size());
         toUnsubscribe.remove(channel);
         toSubscribe.add(channel);
         queueFlush();
@@ -123,6 +124,7 @@ final class ClusterReceiver {
             return;
         }
         tracks.remove(channel);
+        stats.channelsSubscribed.set(tracks.size());
         toSubscribe.remove(channel);
         toUnsubscribe.add(channel);
         queueFlush();
@@ -276,6 +278,7 @@ final class ClusterReceiver {
         if (m.item().id() != null) {
             t.lastId = m.item().id();
         }
+        pubsub.counters().publishRequest(io.holdfast.server.stats.PublishInput.CLUSTER);
         pubsub.fanOut(List.of(m.item()));
     }
 

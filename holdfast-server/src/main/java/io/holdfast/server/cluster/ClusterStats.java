@@ -19,6 +19,8 @@ public final class ClusterStats {
     public final LongAdder replayedFromHistory = new LongAdder();
     public final LongAdder resets = new LongAdder();
     public final LongAdder overflowDropped = new LongAdder();
+    /** Channels this node subscribes to in Redis now (written on the bus thread, read anywhere). */
+    public final java.util.concurrent.atomic.AtomicInteger channelsSubscribed = new java.util.concurrent.atomic.AtomicInteger();
 
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();

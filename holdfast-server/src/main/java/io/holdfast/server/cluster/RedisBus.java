@@ -55,6 +55,7 @@ public final class RedisBus implements PublishSequencer {
     private final String historySize;
     private final String stateTtlMillis;
     private final ChannelHistory historyChannels;
+    private final long historyTtlMillis;
     /** Per channel, the prev-ids that items wait for; bus thread only. */
     private final Map<String, Set<String>> waiting = new HashMap<>();
 
@@ -68,6 +69,7 @@ public final class RedisBus implements PublishSequencer {
         this.historySize = Integer.toString(config.historySize());
         this.historyChannels = new ChannelHistory(config.historyChannels(), config.historySize(),
                 config.historyTtl().toNanos());
+        this.historyTtlMillis = config.historyTtl().toMillis();
         // A channel's sequence and last id must outlive its history and its id cache; a day of silence
         // beyond that starts a new epoch, which subscribers see as a reset.
         Duration stateTtl = max(Duration.ofDays(1), config.historyTtl(), config.idCacheTtl());
@@ -147,6 +149,11 @@ public final class RedisBus implements PublishSequencer {
 
     public String nodeId() {
         return nodeId;
+    }
+
+    /** Whether Redis is reachable now (both connections up); cheap, for readiness and metrics. */
+    public boolean redisConnected() {
+        return link.connected();
     }
 
     public ClusterStats clusterStats() {
@@ -263,6 +270,25 @@ public final class RedisBus implements PublishSequencer {
     @Override
     public void replay(String channel, String lastId, EventLoop loop, Consumer<ChannelHistory.Replay> callback) {
         receiver.replay(channel, lastId, loop, callback);
+    }
+
+    /**
+     * The channel's history as the cluster keeps it (its Redis Stream), oldest first, without entries
+     * older than {@code history_ttl} (a resume would not use them either). Fails when Redis cannot answer.
+     */
+    @Override
+    public CompletableFuture<List<PublishItem>> history(String channel) {
+        return link.run(RedisScripts.READ, new String[] {keys.state(channel), keys.history(channel)}, "-")
+                .thenApply(r -> {
+                    long now = Long.parseLong(String.valueOf(r.get(2)));
+                    List<PublishItem> items = new java.util.ArrayList<>();
+                    for (BusMessage.Entry e : BusMessage.entries(r.get(3))) {
+                        if (now - e.atMillis() <= historyTtlMillis) {
+                            items.add(e.item());
+                        }
+                    }
+                    return items;
+                });
     }
 
     @Override

@@ -146,6 +146,14 @@ final class RedisLink implements AutoCloseable {
         return sharded;
     }
 
+    /**
+     * Whether both connections are up now, from Lettuce's own connection state (a connection is open
+     * from its channel's activation to its loss, and again after each reconnect). Cheap: two volatile reads.
+     */
+    boolean connected() {
+        return commandConnection.isOpen() && pubsub.isOpen();
+    }
+
     /** Runs a script by SHA, loading it with {@code EVAL} when Redis does not know it (after a restart). */
     CompletableFuture<List<Object>> run(RedisScripts.Script script, String[] keys, String... args) {
         CompletionStage<List<Object>> first = commands.evalsha(script.sha(), ScriptOutputType.MULTI, keys, args);

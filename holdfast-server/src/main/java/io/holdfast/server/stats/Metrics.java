@@ -37,6 +37,19 @@ public final class Metrics {
         long subscriptions();
     }
 
+    /** What a cluster node reports, read at scrape time; supplied once Redis is joined. */
+    public interface ClusterSource {
+        String nodeId();
+
+        boolean redisConnected();
+
+        /** Channels this node subscribes to in Redis. */
+        long channelsSubscribed();
+
+        /** Counter name (without {@code holdfast_cluster_}) → value; a fixed set of names. */
+        java.util.Map<String, Long> counters();
+    }
+
     private final Counters counters;
     private final Source source;
     private final String pushpinPrefix;
@@ -103,6 +116,25 @@ public final class Metrics {
         registry.register(counters.publishToWrite);
         registry.register(counters.originResponse);
         JvmMetrics.builder().register(registry);
+    }
+
+    /**
+     * Adds the cluster's figures: {@code holdfast_cluster_info{node_id}} (always 1),
+     * {@code holdfast_cluster_redis_connected} (0/1), {@code holdfast_cluster_channels_subscribed} and
+     * one counter per {@link ClusterSource#counters()} entry. Node id is the only label (no channels).
+     * Call once, when the node has joined.
+     */
+    public void cluster(ClusterSource cluster) {
+        GaugeWithCallback.builder().name("holdfast_cluster_info").help("This cluster node (value always 1)")
+                .labelNames("node_id").callback(cb -> cb.call(1, cluster.nodeId())).register(registry);
+        gauge("holdfast_cluster_redis_connected", "1 while both Redis connections are up, else 0",
+                () -> cluster.redisConnected() ? 1 : 0);
+        gauge("holdfast_cluster_channels_subscribed", "Channels this node subscribes to in Redis",
+                cluster::channelsSubscribed);
+        for (String name : cluster.counters().keySet()) {
+            counter("holdfast_cluster_" + name, "Cluster bus: " + name.replace('_', ' '),
+                    () -> cluster.counters().getOrDefault(name, 0L));
+        }
     }
 
     private void gauge(String name, String help, LongSupplier value) {
