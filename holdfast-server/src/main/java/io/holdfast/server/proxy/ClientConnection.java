@@ -366,7 +366,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
                 && HttpUtil.getContentLength(done.request(), 0L) - requestBodyBytes <= MAX_SKIPPED_BODY;
         if (!keepAlive || draining || (!requestBodyDone && !smallBodyLeft)) {
             closed = true;
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this::closeLingering);
             releaseQueued();
             return;
         }
@@ -432,6 +432,32 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
         respondText(HttpResponseStatus.REQUEST_TIMEOUT,
                 "Request body stalled: nothing received for " + after + " (client_body_timeout).", false);
     }
+
+    /**
+     * Closes after the last response without losing it: a client still sending (a request body we did
+     * not read, a slowloris head) would otherwise get a reset that can overtake the answer in its
+     * receive buffer. So the sending side is shut, whatever arrives is dropped ({@link #closed}), and
+     * the socket closes when the client closes or after {@value #LINGER_MILLIS} ms at most.
+     */
+    private void closeLingering(io.netty.util.concurrent.Future<? super Void> written) {
+        Channel ch = ctx.channel();
+        if (!written.isSuccess() || !(ch instanceof io.netty.channel.socket.DuplexChannel duplex)) {
+            ch.close();
+            return;
+        }
+        ch.config().setAutoRead(true);
+        duplex.shutdownOutput().addListener(f -> {
+            if (!f.isSuccess()) {
+                ch.close();
+            }
+        });
+        ch.eventLoop().schedule(() -> {
+            ch.close();
+        }, LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The longest a closing connection waits for its client to read the last answer. */
+    private static final long LINGER_MILLIS = 1000;
 
     private void processQueue() {
         if (processingQueue || queued == null) {
@@ -532,7 +558,7 @@ public final class ClientConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (!ctx.channel().isOpen()) {
+        if (closed || !ctx.channel().isOpen()) {
             // Writes still queued when the connection closed fail one by one (hundreds for a slow
             // subscriber); the close was logged by whoever closed it. One line per event.
             LOG.debug("conn={} {}: after close: {}", id, remoteAddress, cause.toString());
