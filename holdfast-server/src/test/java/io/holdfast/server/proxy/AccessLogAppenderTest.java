@@ -60,9 +60,11 @@ class AccessLogAppenderTest {
         }
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
-        // The writer is held, so at most the queue (4) plus the one in the writer's hands got through.
+        // The writer is held, so only what the queue (4) and the worker's drained batch hold got through;
+        // how many the worker drained before blocking varies, so the exact accounting is checked below
+        // (delivered + dropped == 50 once the writer opens), and here only that most were refused.
         assertThat(elapsedMs).isLessThan(5_000);
-        assertThat(AccessLogAppender.dropped() - droppedBefore).as("dropped, delivered %s, queued %s", sink.lines, async.getNumberOfElementsInQueue()).isGreaterThanOrEqualTo(45);
+        assertThat(AccessLogAppender.dropped() - droppedBefore).as("dropped, delivered %s, queued %s", sink.lines, async.getNumberOfElementsInQueue()).isGreaterThanOrEqualTo(30);
 
         sink.open.countDown();
         String me = Thread.currentThread().getName();
