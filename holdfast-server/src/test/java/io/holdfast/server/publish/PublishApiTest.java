@@ -1,6 +1,7 @@
 package io.holdfast.server.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.holdfast.grip.sig.GripKey;
 import io.holdfast.grip.sig.GripSig;
@@ -45,7 +46,9 @@ class PublishApiTest {
         HttpResponse<String> json = send(post(body).header("Accept", "application/json"));
         assertThat(json.body()).isEqualTo("{\"message\":\"Published\"}\n");
         assertThat(json.headers().firstValue("Content-Type")).contains("application/json");
-        assertThat(holdfast.server().counters().itemsPublished.sum()).isEqualTo(2);
+        // the answer means "taken"; the sequencer fans out on its own thread just after
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(holdfast.server().counters().itemsPublished.sum()).isEqualTo(2));
     }
 
     @Test
